@@ -1,0 +1,1 @@
+"""The FastAPI application: thin routers over the ``geosvc`` core."""

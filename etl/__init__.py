@@ -1,0 +1,1 @@
+"""The ``geosvc`` command line: thin commands that call into the ``geosvc`` core."""

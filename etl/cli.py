@@ -1,0 +1,22 @@
+"""The ``geosvc`` command."""
+
+from __future__ import annotations
+
+import typer
+
+from etl import db, demo, wards
+from etl.serve import serve
+
+app = typer.Typer(
+    name="geosvc",
+    help="Where municipal basic services fail, and whether the municipality answered.",
+    no_args_is_help=True,
+    pretty_exceptions_enable=False,
+)
+app.add_typer(db.app, name="db")
+app.add_typer(wards.app, name="wards")
+app.add_typer(wards.census_app, name="census")
+app.add_typer(demo.services_app, name="services")
+app.add_typer(demo.app, name="demo")
+app.command()(demo.analyse)
+app.command()(serve)

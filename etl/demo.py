@@ -1,0 +1,80 @@
+"""``geosvc demo``: generate and load the demo data set; ``geosvc services`` and ``analyse``."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import geopandas as gpd
+import typer
+
+from etl.console import console, engine, fail_cleanly
+from geosvc.analytics.run import run_incident_rates
+from geosvc.demo.generator import generate as generate_demo
+from geosvc.demo.generator import hotspots_to_geojson
+from geosvc.demo.store import store_demo, write_demo_files
+from geosvc.errors import InvalidInputError
+from geosvc.requests.catalogue import DEFAULT_CATALOGUE, read_catalogue, store_catalogue
+
+app = typer.Typer(help="The demo data set.", no_args_is_help=True)
+services_app = typer.Typer(help="The service catalogue.", no_args_is_help=True)
+
+
+@app.command()
+@fail_cleanly
+def generate(
+    incidents: int = typer.Option(20_000, min=0, help="Number of incidents."),
+    surveys: int = typer.Option(3_000, min=0, help="Number of household surveys."),
+    seed: int = typer.Option(42, help="Random seed: the same seed gives the same data."),
+    out: Path = typer.Option(Path("demo-data"), help="Folder to write to."),
+) -> None:
+    """Generate incidents with planted hotspots and household surveys over the loaded wards."""
+    with engine().connect() as conn:
+        wards = gpd.read_postgis(
+            "SELECT code, households, geom FROM ward ORDER BY code", conn, geom_col="geom"
+        )
+    if wards.empty:
+        raise InvalidInputError("No wards are loaded; run 'geosvc wards load' first.")
+    data = generate_demo(wards.rename_geometry("geometry"), incidents=incidents, surveys=surveys, seed=seed)
+    write_demo_files(out, data.incidents, data.surveys, hotspots_to_geojson(data.hotspots))
+    console.print(
+        f"wrote {len(data.incidents)} incidents ({len(data.hotspots)} planted hotspots) and "
+        f"{len(data.surveys)} surveys to {out}/"
+    )
+
+
+@app.command()
+@fail_cleanly
+def load(directory: Path = typer.Argument(Path("demo-data"), help="Folder from 'demo generate'.")) -> None:
+    """Load a generated data set (the default catalogue first); loading twice changes nothing."""
+    with engine().begin() as conn:
+        store_catalogue(conn, read_catalogue(DEFAULT_CATALOGUE))
+        result = store_demo(conn, directory)
+    if result.already_loaded:
+        console.print(f"the data set in {directory}/ is already loaded; nothing to do")
+        return
+    console.print(
+        f"loaded {result.requests} service requests ({result.requests_outside_wards} outside "
+        f"every ward) and {result.surveys} household surveys"
+    )
+
+
+@services_app.command("load")
+@fail_cleanly
+def services_load(
+    path: Path = typer.Argument(DEFAULT_CATALOGUE, help="Catalogue as YAML or CSV."),
+) -> None:
+    """Insert or update the service types of a catalogue file."""
+    specs = read_catalogue(path)
+    with engine().begin() as conn:
+        count = store_catalogue(conn, specs)
+    console.print(f"loaded {count} service types from {path.name}")
+
+
+@fail_cleanly
+def analyse() -> None:
+    """Run the analytics over the whole database: ward incident counts and rates."""
+    with engine().begin() as conn:
+        result = run_incident_rates(conn)
+    console.print(
+        f"ward incident rates: {result.incidents} incidents, {result.indicators} indicators stored"
+    )

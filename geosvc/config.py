@@ -1,0 +1,47 @@
+"""Settings, read from ``GEOSVC_*`` environment variables and an optional ``.env`` file.
+
+Settings are built once, on first use, never at import, so tests can build their own
+with ``Settings(_env_file=None, database_url=...)``.
+"""
+
+from __future__ import annotations
+
+from functools import lru_cache
+
+from pydantic import Field, field_validator
+from pydantic_settings import BaseSettings, SettingsConfigDict
+
+DEFAULT_DATABASE_URL = "postgresql+psycopg://postgres@127.0.0.1:5432/geosvc"
+
+
+class Settings(BaseSettings):
+    """Everything that varies between deployments."""
+
+    model_config = SettingsConfigDict(env_prefix="GEOSVC_", env_file=".env", extra="ignore")
+
+    database_url: str = DEFAULT_DATABASE_URL
+    host: str = "127.0.0.1"
+    port: int = Field(8000, ge=1, le=65535)
+    ward_code_pattern: str = Field(
+        r"^\d{8}$",
+        description="Regular expression every ward code must match (default: the MDB's 8 digits).",
+    )
+    simplify_tolerance_m: float = Field(
+        25.0, ge=0, description="Default tolerance for simplified ward outlines, in metres."
+    )
+    debug: bool = False
+
+    @field_validator("database_url")
+    @classmethod
+    def _use_psycopg_driver(cls, url: str) -> str:
+        """Accept plain ``postgresql://`` URLs and point them at the psycopg 3 driver."""
+        for prefix in ("postgresql://", "postgres://"):
+            if url.startswith(prefix):
+                return "postgresql+psycopg://" + url[len(prefix) :]
+        return url
+
+
+@lru_cache
+def get_settings() -> Settings:
+    """The process's settings, built on first call."""
+    return Settings()

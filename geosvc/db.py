@@ -1,0 +1,96 @@
+"""Engine and sessions: the one place that knows the database URL."""
+
+from __future__ import annotations
+
+from collections.abc import Callable, Iterable, Iterator, Sequence
+from contextlib import contextmanager
+from functools import lru_cache
+from typing import Any
+
+import psycopg
+from sqlalchemy import Connection, Engine, create_engine, text
+from sqlalchemy.engine import make_url
+from sqlalchemy.orm import DeclarativeBase, Session, sessionmaker
+
+from geosvc.config import Settings, get_settings
+
+SRID = 4326
+
+
+class Base(DeclarativeBase):
+    """Declarative base of every table; Alembic migrations are the schema's source of truth."""
+
+
+def make_engine(url: str) -> Engine:
+    """An engine for ``url`` with pre-ping, so a restarted database does not break the pool."""
+    return create_engine(url, pool_pre_ping=True, future=True)
+
+
+@lru_cache
+def get_engine(url: str | None = None) -> Engine:
+    """The process's engine for ``url`` (default: the configured database)."""
+    return make_engine(url or get_settings().database_url)
+
+
+def session_factory(engine: Engine) -> sessionmaker[Session]:
+    """Sessions bound to ``engine`` that keep loaded objects usable after commit."""
+    return sessionmaker(bind=engine, expire_on_commit=False)
+
+
+@contextmanager
+def unit_of_work(engine: Engine) -> Iterator[Session]:
+    """One transaction: commit when the block succeeds, roll back when it raises."""
+    with session_factory(engine)() as session, session.begin():
+        yield session
+
+
+def database_name(settings: Settings) -> str:
+    """The database named by the settings' URL."""
+    return make_url(settings.database_url).database or "geosvc"
+
+
+def check_postgis(engine: Engine) -> str:
+    """PostGIS's version on ``engine``; raises if the database is unreachable or lacks it."""
+    from geosvc.errors import DatabaseUnavailableError
+
+    try:
+        with engine.connect() as conn:
+            return str(conn.execute(text("SELECT postgis_lib_version()")).scalar_one())
+    except Exception as exc:  # the cause is logged by the caller, not shown to users
+        raise DatabaseUnavailableError("The database is unreachable or has no PostGIS.") from exc
+
+
+def psycopg_connection(conn: Connection) -> psycopg.Connection[Any]:
+    """The psycopg 3 connection under a SQLAlchemy one, for COPY."""
+    driver = conn.connection.driver_connection
+    if not isinstance(driver, psycopg.Connection):
+        raise TypeError("geosvc needs the psycopg 3 driver (postgresql+psycopg://)")
+    return driver
+
+
+def copy_rows(
+    conn: Connection,
+    table: str,
+    columns: Sequence[str],
+    rows: Iterable[Sequence[object]],
+    progress: Callable[[int], None] | None = None,
+    every: int = 10_000,
+) -> int:
+    """COPY ``rows`` into ``table`` inside the caller's transaction; returns the row count.
+
+    COPY is the fastest way rows get into PostgreSQL (bench/bench_load: several times
+    ``executemany``); ``progress`` is called with the number of rows written since its last call.
+    """
+    count = 0
+    with (
+        psycopg_connection(conn).cursor() as cur,
+        cur.copy(f"COPY {table} ({', '.join(columns)}) FROM STDIN") as copy,
+    ):
+        for row in rows:
+            copy.write_row(row)
+            count += 1
+            if progress is not None and count % every == 0:
+                progress(every)
+    if progress is not None and count % every:
+        progress(count % every)
+    return count

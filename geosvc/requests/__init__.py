@@ -1,0 +1,1 @@
+"""Service requests: catalogue, lifecycle, service standards, escalation and duplicates."""

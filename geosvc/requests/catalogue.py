@@ -1,0 +1,108 @@
+"""The service catalogue: service types and their standards, from YAML or CSV."""
+
+from __future__ import annotations
+
+import csv
+import json
+from pathlib import Path
+from typing import Any, Literal
+
+import yaml
+from pydantic import BaseModel, Field, ValidationError
+from sqlalchemy import Connection, text
+
+from geosvc.errors import SourceFileError
+
+DEFAULT_CATALOGUE = Path(__file__).with_name("default_catalogue.yaml")
+Datatype = Literal["string", "number", "datetime", "text", "singlevaluelist", "multivaluelist"]
+
+
+class AttributeValue(BaseModel):
+    """One choice of a list attribute."""
+
+    key: str
+    name: str
+
+
+class ServiceAttribute(BaseModel):
+    """An extra question asked for a service type (Open311 service definition attribute)."""
+
+    code: str = Field(pattern=r"^[A-Za-z0-9_-]+$")
+    description: str
+    datatype: Datatype = "string"
+    required: bool = False
+    variable: bool = True
+    datatype_description: str = ""
+    order: int = 0
+    values: list[AttributeValue] = []
+
+
+class ServiceTypeSpec(BaseModel):
+    """A service type as written in a catalogue file."""
+
+    code: str = Field(pattern=r"^[a-z0-9][a-z0-9_-]*$")
+    name: str = Field(min_length=1)
+    group: str = Field(min_length=1)
+    description: str = ""
+    keywords: str = ""
+    urgent: bool = False
+    acknowledge_days: int = Field(5, ge=0)
+    notify_days: int = Field(15, ge=0)
+    complete_days: int = Field(21, ge=0)
+    attributes: list[ServiceAttribute] = []
+
+
+def read_catalogue(path: Path = DEFAULT_CATALOGUE) -> list[ServiceTypeSpec]:
+    """Service types from a YAML file (a ``services`` list) or a CSV file (one row each)."""
+    try:
+        raw = _read_rows(path)
+        specs = [ServiceTypeSpec.model_validate(row) for row in raw]
+    except (OSError, yaml.YAMLError, csv.Error) as exc:
+        raise SourceFileError(f"{path.name} cannot be read as a service catalogue.") from exc
+    except ValidationError as exc:
+        first = exc.errors()[0]
+        where = ".".join(str(p) for p in first["loc"])
+        raise SourceFileError(f"{path.name}: {where}: {first['msg']}.") from exc
+    codes = [s.code for s in specs]
+    if len(set(codes)) != len(codes):
+        raise SourceFileError(f"{path.name} lists a service code more than once.")
+    if not specs:
+        raise SourceFileError(f"{path.name} lists no services.")
+    return specs
+
+
+def _read_rows(path: Path) -> list[dict[str, Any]]:
+    if path.suffix.lower() == ".csv":
+        with path.open(newline="", encoding="utf-8-sig") as handle:
+            return [{k: v for k, v in row.items() if v != ""} for row in csv.DictReader(handle)]
+    document = yaml.safe_load(path.read_text(encoding="utf-8"))
+    if not isinstance(document, dict) or not isinstance(document.get("services"), list):
+        raise SourceFileError(f"{path.name} has no 'services' list.")
+    return list(document["services"])
+
+
+def store_catalogue(conn: Connection, specs: list[ServiceTypeSpec]) -> int:
+    """Insert or update the service types, in the caller's transaction; returns how many."""
+    conn.execute(
+        text(
+            """
+            INSERT INTO service_type (code, name, group_name, description, keywords, attributes,
+                                      urgent, acknowledge_days, notify_days, complete_days)
+            VALUES (:code, :name, :group, :description, :keywords, CAST(:attributes AS jsonb),
+                    :urgent, :acknowledge_days, :notify_days, :complete_days)
+            ON CONFLICT (code) DO UPDATE SET
+                name = EXCLUDED.name, group_name = EXCLUDED.group_name,
+                description = EXCLUDED.description, keywords = EXCLUDED.keywords,
+                attributes = EXCLUDED.attributes, urgent = EXCLUDED.urgent,
+                acknowledge_days = EXCLUDED.acknowledge_days,
+                notify_days = EXCLUDED.notify_days, complete_days = EXCLUDED.complete_days
+            """
+        ),
+        [
+            spec.model_dump(exclude={"attributes"})
+            | {"attributes": json.dumps([a.model_dump() for a in spec.attributes])}
+            for spec in specs
+        ],
+    )
+    return len(specs)
+

@@ -1,0 +1,1 @@
+"""Household survey batches from community development workers."""

@@ -1,0 +1,1 @@
+"""Wards: official boundaries, their loading, lookup and indicators."""

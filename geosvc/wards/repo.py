@@ -1,0 +1,144 @@
+"""Ward rows in PostGIS: bulk upsert by COPY, lookups and GeoJSON."""
+
+from __future__ import annotations
+
+import json
+from collections.abc import Callable, Iterator
+from dataclasses import dataclass
+from typing import Any
+
+import geopandas as gpd
+import numpy as np
+import shapely
+from sqlalchemy import Connection, text
+
+from geosvc.db import SRID, copy_rows
+from geosvc.wards.normalise import WARD_COLUMNS
+
+_STAGE_COLUMNS = [*WARD_COLUMNS, "demarcation_year", "source", "geom"]
+_CHUNK = 500
+
+
+@dataclass(frozen=True)
+class UpsertCounts:
+    """How many wards an upsert inserted, changed and left as they were."""
+
+    inserted: int
+    updated: int
+    unchanged: int
+
+
+def upsert_wards(
+    conn: Connection,
+    wards: gpd.GeoDataFrame,
+    *,
+    source: str,
+    demarcation_year: int | None,
+    progress: Callable[[int], None] | None = None,
+) -> UpsertCounts:
+    """Insert new wards and update changed ones, in the caller's transaction.
+
+    Rows go through a temporary table by COPY (geopandas' ``to_postgis`` does one INSERT
+    per row); households and population, which come from the census and not from the
+    boundary file, are kept when the file does not carry them.
+    """
+    conn.execute(
+        text(
+            "CREATE TEMP TABLE ward_stage (LIKE ward INCLUDING DEFAULTS) ON COMMIT DROP;"
+            "ALTER TABLE ward_stage DROP COLUMN loaded_at"
+        )
+    )
+    copy_rows(
+        conn,
+        "ward_stage",
+        _STAGE_COLUMNS,
+        _rows(wards, source, demarcation_year),
+        progress=progress,
+        every=_CHUNK,
+    )
+    inserted, updated = conn.execute(text(_MERGE_SQL)).one()
+    conn.execute(text("DROP TABLE ward_stage"))
+    return UpsertCounts(int(inserted), int(updated), len(wards) - int(inserted) - int(updated))
+
+
+_ASSIGNMENTS = ", ".join(
+    f"{c} = EXCLUDED.{c}" for c in [*WARD_COLUMNS[1:], "demarcation_year", "source", "geom"]
+)
+_MERGE_SQL = f"""
+WITH merged AS (
+    INSERT INTO ward ({", ".join(_STAGE_COLUMNS)})
+    SELECT {", ".join(_STAGE_COLUMNS)} FROM ward_stage
+    ON CONFLICT (code) DO UPDATE SET {_ASSIGNMENTS}, loaded_at = now()
+    WHERE (ward.name, ward.ward_no, ward.municipality_code, ward.municipality_name,
+           ward.district, ward.province, ward.area_ha, ward.demarcation_year, ward.source)
+          IS DISTINCT FROM
+          (EXCLUDED.name, EXCLUDED.ward_no, EXCLUDED.municipality_code,
+           EXCLUDED.municipality_name, EXCLUDED.district, EXCLUDED.province,
+           EXCLUDED.area_ha, EXCLUDED.demarcation_year, EXCLUDED.source)
+       OR NOT ST_Equals(ward.geom, EXCLUDED.geom)
+    RETURNING (xmax = 0) AS inserted
+)
+SELECT count(*) FILTER (WHERE inserted), count(*) FILTER (WHERE NOT inserted) FROM merged
+"""
+
+
+def _rows(wards: gpd.GeoDataFrame, source: str, year: int | None) -> Iterator[tuple[object, ...]]:
+    ewkb = shapely.to_wkb(
+        shapely.set_srid(wards.geometry.to_numpy(), SRID), hex=True, include_srid=True
+    )
+    attrs = wards[WARD_COLUMNS].astype(object).where(wards[WARD_COLUMNS].notna(), None)
+    records = attrs.itertuples(index=False, name=None)
+    for rec, geom in zip(records, ewkb, strict=True):
+        yield (*rec, year, source, geom)
+
+
+def count_wards(conn: Connection) -> int:
+    """How many wards are loaded."""
+    return int(conn.execute(text("SELECT count(*) FROM ward")).scalar_one())
+
+
+def ward_geojson(
+    conn: Connection,
+    *,
+    code: str | None = None,
+    municipality: str | None = None,
+    simplify_m: float | None = None,
+) -> list[dict[str, Any]]:
+    """Wards as GeoJSON features, optionally one code or one municipality, optionally simplified.
+
+    Simplification runs in PostGIS with topology preserved; the tolerance is converted from
+    metres to degrees at the ward's latitude, where a degree of longitude is shorter.
+    """
+    geom = "geom"
+    if simplify_m:
+        geom = (
+            "ST_SimplifyPreserveTopology(geom, :tolerance_m / "
+            "(111320.0 * cos(radians(ST_Y(ST_PointOnSurface(geom))))))"
+        )
+    sql = f"""
+        SELECT code, name, ward_no, municipality_code, municipality_name, district, province,
+               households, population, area_ha, demarcation_year,
+               ST_AsGeoJSON({geom}, 6) AS geometry
+        FROM ward
+        WHERE (CAST(:code AS text) IS NULL OR code = :code)
+          AND (CAST(:municipality AS text) IS NULL OR municipality_code = :municipality
+               OR municipality_name = :municipality)
+        ORDER BY code
+    """
+    params = {"code": code, "municipality": municipality, "tolerance_m": simplify_m}
+    return [_feature(row) for row in conn.execute(text(sql), params).mappings()]
+
+
+def _feature(row: Any) -> dict[str, Any]:
+    props = {k: v for k, v in row.items() if k != "geometry"}
+    return {
+        "type": "Feature",
+        "id": row["code"],
+        "properties": props,
+        "geometry": json.loads(row["geometry"]),
+    }
+
+
+def ward_codes(conn: Connection) -> np.ndarray:
+    """Every ward code, sorted."""
+    return np.array(conn.execute(text("SELECT code FROM ward ORDER BY code")).scalars().all())
