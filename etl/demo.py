@@ -34,7 +34,9 @@ def generate(
         )
     if wards.empty:
         raise InvalidInputError("No wards are loaded; run 'geosvc wards load' first.")
-    data = generate_demo(wards.rename_geometry("geometry"), incidents=incidents, surveys=surveys, seed=seed)
+    data = generate_demo(
+        wards.rename_geometry("geometry"), incidents=incidents, surveys=surveys, seed=seed
+    )
     write_demo_files(out, data.incidents, data.surveys, hotspots_to_geojson(data.hotspots))
     console.print(
         f"wrote {len(data.incidents)} incidents ({len(data.hotspots)} planted hotspots) and "
@@ -44,7 +46,9 @@ def generate(
 
 @app.command()
 @fail_cleanly
-def load(directory: Path = typer.Argument(Path("demo-data"), help="Folder from 'demo generate'.")) -> None:
+def load(
+    directory: Path = typer.Argument(Path("demo-data"), help="Folder from 'demo generate'."),
+) -> None:
     """Load a generated data set (the default catalogue first); loading twice changes nothing."""
     with engine().begin() as conn:
         store_catalogue(conn, read_catalogue(DEFAULT_CATALOGUE))

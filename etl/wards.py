@@ -95,7 +95,9 @@ census_app = typer.Typer(help="The Census 2011 baseline of need.", no_args_is_he
 @census_app.command("load")
 @fail_cleanly
 def census_load(
-    directory: Path = typer.Argument(..., help="Folder with ward_services_wide.csv and ward_population.csv."),
+    directory: Path = typer.Argument(
+        ..., help="Folder with ward_services_wide.csv and ward_population.csv."
+    ),
 ) -> None:
     """Load Census 2011 ward service counts, households and population for the loaded wards."""
     with engine().begin() as conn:

@@ -7,7 +7,8 @@ import pandas as pd
 
 def quarter(timestamps: pd.Series) -> pd.Series:
     """The calendar quarter of each timestamp, as ``2026-Q3``."""
-    return timestamps.dt.year.astype(str) + "-Q" + timestamps.dt.quarter.astype(str)
+    labels: pd.Series = timestamps.dt.year.astype(str) + "-Q" + timestamps.dt.quarter.astype(str)
+    return labels
 
 
 def incident_rates(incidents: pd.DataFrame, households: pd.Series) -> pd.DataFrame:
@@ -27,8 +28,9 @@ def incident_rates(incidents: pd.DataFrame, households: pd.Series) -> pd.DataFra
 
     Examples
     --------
-    >>> inc = pd.DataFrame({"ward_code": ["A", "A", "B"], "service_group": "water", "period": "all"})
-    >>> incident_rates(inc, pd.Series({"A": 500, "B": 0}))[["ward_code", "incidents", "per_1000_households"]].values.tolist()
+    >>> inc = pd.DataFrame({"ward_code": ["A", "A", "B"], "service_group": "water"})
+    >>> rates = incident_rates(inc.assign(period="all"), pd.Series({"A": 500, "B": 0}))
+    >>> rates[["ward_code", "incidents", "per_1000_households"]].values.tolist()
     [['A', 2, 4.0], ['B', 1, nan]]
     """
     counts = (

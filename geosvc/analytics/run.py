@@ -35,9 +35,14 @@ def run_incident_rates(conn: Connection) -> AnalysisResult:
     households = pd.read_sql_query(
         text("SELECT code, households FROM ward"), conn, index_col="code"
     )["households"]
-    by_quarter = incidents.assign(period=quarter(pd.to_datetime(incidents["requested_at"], utc=True)))
+    by_quarter = incidents.assign(
+        period=quarter(pd.to_datetime(incidents["requested_at"], utc=True))
+    )
     rates = pd.concat(
-        [incident_rates(by_quarter, households), incident_rates(incidents.assign(period="all"), households)]
+        [
+            incident_rates(by_quarter, households),
+            incident_rates(incidents.assign(period="all"), households),
+        ]
     )
     conn.execute(text("DELETE FROM ward_indicator WHERE source = :s"), {"s": SOURCE})
     rows = _indicator_rows(rates)
@@ -46,9 +51,11 @@ def run_incident_rates(conn: Connection) -> AnalysisResult:
 
 
 def _indicator_rows(rates: pd.DataFrame) -> list[tuple[object, ...]]:
-    rows: list[tuple[object, ...]] = []
-    for r in rates.itertuples(index=False):
-        rows.append((r.ward_code, SOURCE, r.period, r.service_group, "count", float(r.incidents), "incidents", None))
-        if pd.notna(r.per_1000_households):
-            rows.append((r.ward_code, SOURCE, r.period, r.service_group, "rate", float(r.per_1000_households), "per 1,000 households", None))
-    return rows
+    keys = rates[["ward_code", "period", "service_group"]]
+    counts = keys.assign(category="count", value=rates["incidents"], unit="incidents")
+    per_1000 = keys.assign(
+        category="rate", value=rates["per_1000_households"], unit="per 1,000 households"
+    ).dropna(subset=["value"])
+    rows = pd.concat([counts, per_1000]).assign(source=SOURCE, note=None)
+    rows = rows.rename(columns={"service_group": "service"})[list(_COLUMNS)]
+    return list(rows.astype(object).itertuples(index=False, name=None))

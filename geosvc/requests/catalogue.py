@@ -105,4 +105,3 @@ def store_catalogue(conn: Connection, specs: list[ServiceTypeSpec]) -> int:
         ],
     )
     return len(specs)
-

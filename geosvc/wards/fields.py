@@ -17,7 +17,11 @@ CANDIDATES: dict[str, tuple[str, ...]] = {
     "ward_no": ("ward_no", "wardno", "ward_num", "ward_number"),
     "municipality_code": ("muni_code", "municipality_code", "cat_b", "parent_cod", "munic_code"),
     "municipality_name": (
-        "municipality", "municipality_name", "muni_name", "municname", "municipali"
+        "municipality",
+        "municipality_name",
+        "muni_name",
+        "municname",
+        "municipali",
     ),
     "district": ("district", "district_name", "districtname"),
     "province": ("province", "province_name", "prov_name", "provname"),
@@ -50,9 +54,8 @@ def resolve_fields(columns: list[str], chosen: FieldMap, label: str) -> FieldMap
     for prop, named in chosen.items():
         if named is not None:
             if named.lower() not in by_lower:
-                raise SourceFileError(
-                    f"{label} has no field {named!r}; its fields are {', '.join(by_lower.values())}."
-                )
+                known = ", ".join(by_lower.values())
+                raise SourceFileError(f"{label} has no field {named!r}; its fields are {known}.")
             resolved[prop] = by_lower[named.lower()]
         else:
             resolved[prop] = _first_present(CANDIDATES[prop], by_lower)

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import re
 from collections.abc import Callable
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from pathlib import Path
 
 from sqlalchemy import Connection
@@ -22,7 +22,7 @@ class WardLoadOptions:
     """What the user said about the file; everything else is detected."""
 
     layer: str | None = None
-    fields: FieldMap = FieldMap()
+    fields: FieldMap = field(default_factory=FieldMap)
     code_pattern: str = r"^\d{8}$"
     assume_crs: str | None = None
     demarcation_year: int | None = None

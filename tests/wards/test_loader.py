@@ -28,7 +28,9 @@ def _snapshot(conn: Connection) -> list[tuple[object, ...]]:
 
 def test_bundled_gauteng_wards_are_loaded_with_their_attributes(conn: Connection) -> None:
     assert _count(conn) == 354
-    counts = dict(conn.execute(text("SELECT municipality_code, count(*) FROM ward GROUP BY 1")).all())
+    counts = dict(
+        conn.execute(text("SELECT municipality_code, count(*) FROM ward GROUP BY 1")).all()
+    )
     assert counts == {"JHB": 135, "EKU": 112, "TSH": 107}
     row = conn.execute(text("SELECT * FROM ward WHERE code = '79800001'")).mappings().one()
     assert row["province"] == "Gauteng"
@@ -68,7 +70,7 @@ def test_loading_keeps_census_households(conn: Connection) -> None:
     assert _count(conn, "households IS NULL") == 0
 
 
-@pytest.mark.parametrize("driver,suffix", [("GPKG", ".gpkg"), ("ESRI Shapefile", ".shp")])
+@pytest.mark.parametrize(("driver", "suffix"), [("GPKG", ".gpkg"), ("ESRI Shapefile", ".shp")])
 def test_projected_files_are_reprojected_to_wgs84(
     conn: Connection, tmp_path: Path, driver: str, suffix: str
 ) -> None:
@@ -146,9 +148,15 @@ BAD_FILES = {
         ),
         "must hold polygons",
     ),
-    "unreadable": (lambda p: p.write_bytes(b"\x00\x01 not a vector file") and p, "not a vector file"),
+    "unreadable": (
+        lambda p: p.write_bytes(b"\x00\x01 not a vector file") and p,
+        "not a vector file",
+    ),
     "bad_codes": (lambda p: _write(p, [_square("ward one")]), "are not ward codes"),
-    "missing_code": (lambda p: _write(p, [_square("79800001"), _square(None, 28.1)]), "have no code"),
+    "missing_code": (
+        lambda p: _write(p, [_square("79800001"), _square(None, 28.1)]),
+        "have no code",
+    ),
 }
 
 
@@ -166,7 +174,9 @@ def test_bad_files_are_refused_with_one_sentence_and_change_nothing(
 
 
 def test_unknown_layer_names_the_layers_there_are(conn: Connection) -> None:
-    with pytest.raises(SourceFileError, match="has no layer 'Wards_2016'; its layers are .*Wards_2020"):
+    with pytest.raises(
+        SourceFileError, match=r"has no layer 'Wards_2016'; its layers are .*Wards_2020"
+    ):
         load_wards(conn, NATIONAL_WARDS, WardLoadOptions(layer="Wards_2016"))
 
 

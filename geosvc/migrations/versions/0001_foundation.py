@@ -159,8 +159,8 @@ CREATE TABLE survey_response (
     submission_id      text NOT NULL UNIQUE CHECK (btrim(submission_id) <> ''),
     batch_id           bigint NOT NULL REFERENCES survey_batch (id),
     geom               geometry(Point, 4326) NOT NULL
-                       CHECK (NOT ST_IsEmpty(geom)
-                              AND ST_X(geom) BETWEEN -180 AND 180 AND ST_Y(geom) BETWEEN -90 AND 90),
+                       CHECK (NOT ST_IsEmpty(geom) AND ST_X(geom) BETWEEN -180 AND 180
+                              AND ST_Y(geom) BETWEEN -90 AND 90),
     ward_code          varchar(32) REFERENCES ward (code),
     collected_at       timestamptz,
     precision_m        double precision CHECK (precision_m >= 0),

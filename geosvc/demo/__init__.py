@@ -1,0 +1,1 @@
+"""Synthetic, reproducible demo data: service requests with planted hotspots and surveys."""

@@ -1,0 +1,203 @@
+"""Writing a generated demo data set into the database, as real loaders would.
+
+Incidents become service requests with their ward from the batch path of the ward-
+assignment module, a history of events, and a plausible status; surveys become one
+survey batch. Loading is idempotent: a data set already loaded (recognised by its
+file hashes) is left as it is.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import json
+from dataclasses import dataclass
+from datetime import UTC, datetime
+from pathlib import Path
+
+import numpy as np
+import pandas as pd
+from sqlalchemy import Connection, text
+
+from geosvc.db import copy_rows
+from geosvc.requests.reference import reference_number
+from geosvc.wards.assign import WardIndex
+
+INCIDENTS_FILE = "incidents.csv"
+SURVEYS_FILE = "surveys.csv"
+HOTSPOTS_FILE = "hotspots.geojson"
+_ACTOR = "demo-loader"
+
+
+@dataclass(frozen=True)
+class DemoLoadResult:
+    """What a demo load wrote; zero counts when it had been loaded before."""
+
+    requests: int
+    requests_outside_wards: int
+    surveys: int
+    already_loaded: bool
+
+
+def file_hash(path: Path) -> str:
+    """SHA-256 of a file's bytes."""
+    digest = hashlib.sha256()
+    with path.open("rb") as handle:
+        for block in iter(lambda: handle.read(1 << 20), b""):
+            digest.update(block)
+    return digest.hexdigest()
+
+
+def read_demo(directory: Path) -> tuple[pd.DataFrame, pd.DataFrame]:
+    """The incident and survey tables written by ``geosvc demo generate``."""
+    incidents = pd.read_csv(directory / INCIDENTS_FILE, parse_dates=["requested_at"])
+    surveys = pd.read_csv(directory / SURVEYS_FILE, parse_dates=["collected_at"])
+    return incidents, surveys
+
+
+def store_demo(conn: Connection, directory: Path, now: datetime | None = None) -> DemoLoadResult:
+    """Load the demo data set in ``directory`` in the caller's transaction."""
+    survey_hash = file_hash(directory / SURVEYS_FILE)
+    prefix = "DEMO" + file_hash(directory / INCIDENTS_FILE)[:6].upper()
+    already = conn.execute(
+        text("SELECT 1 FROM service_request WHERE reference LIKE :p LIMIT 1"), {"p": prefix + "-%"}
+    ).scalar()
+    if already:
+        return DemoLoadResult(0, 0, 0, already_loaded=True)
+    incidents, surveys = read_demo(directory)
+    index = WardIndex.from_db(conn)
+    requests, outside = _store_requests(conn, incidents, index, prefix, now or datetime.now(UTC))
+    stored_surveys = _store_surveys(conn, surveys, index, survey_hash)
+    return DemoLoadResult(requests, outside, stored_surveys, already_loaded=False)
+
+
+def _store_requests(
+    conn: Connection, incidents: pd.DataFrame, index: WardIndex, prefix: str, now: datetime
+) -> tuple[int, int]:
+    frame = incidents.copy()
+    frame["ward_code"] = index.assign(frame["lon"].to_numpy(), frame["lat"].to_numpy())
+    frame = _lifecycle(frame, now)
+    first_id = int(
+        conn.execute(
+            text("SELECT setval('service_request_id_seq', nextval('service_request_id_seq') + :n)"),
+            {"n": len(frame)},
+        ).scalar_one()
+    ) - len(frame)
+    frame["id"] = np.arange(first_id, first_id + len(frame))
+    frame["reference"] = [
+        reference_number(prefix, t, int(i))
+        for t, i in zip(frame["requested_at"], frame["incident_id"], strict=True)
+    ]
+    columns = [
+        "id",
+        "reference",
+        "kind",
+        "service_code",
+        "description",
+        "status",
+        "resolution",
+        "channel",
+        "geom",
+        "ward_code",
+        "requested_at",
+        "updated_at",
+        "acknowledged_at",
+        "closed_at",
+    ]
+    frame["geom"] = (
+        "SRID=4326;POINT(" + frame["lon"].astype(str) + " " + frame["lat"].astype(str) + ")"
+    )
+    copy_rows(conn, "service_request", columns, _records(frame[columns]))
+    copy_rows(
+        conn,
+        "request_event",
+        ["request_id", "kind", "actor", "at", "status_from", "status_to"],
+        _events(frame),
+    )
+    return len(frame), int(frame["ward_code"].isna().sum())
+
+
+def _lifecycle(frame: pd.DataFrame, now: datetime) -> pd.DataFrame:
+    """A plausible state for each request: most older ones acknowledged and closed."""
+    rng = np.random.default_rng(len(frame))
+    age_days = ((pd.Timestamp(now) - frame["requested_at"]).dt.total_seconds() / 86400).to_numpy()
+    ack_days = rng.gamma(1.5, 1.2, len(frame))
+    close_days = ack_days + rng.gamma(2.0, 6.0, len(frame))
+    acknowledged = (age_days > ack_days) & (rng.random(len(frame)) < 0.9)
+    closed = acknowledged & (age_days > close_days) & (rng.random(len(frame)) < 0.85)
+    requested = frame["requested_at"]
+    frame["acknowledged_at"] = (requested + pd.to_timedelta(ack_days, unit="D")).where(acknowledged)
+    frame["closed_at"] = (requested + pd.to_timedelta(close_days, unit="D")).where(closed)
+    frame["status"] = np.select([closed, acknowledged], ["closed", "acknowledged"], "received")
+    frame["resolution"] = pd.Series("fixed", index=frame.index).where(closed)
+    frame["updated_at"] = frame["closed_at"].fillna(frame["acknowledged_at"]).fillna(requested)
+    return frame
+
+
+def _events(frame: pd.DataFrame) -> list[tuple[object, ...]]:
+    """received, then acknowledged and closed where they happened, in order per request."""
+    steps = [
+        ("received", "requested_at", None),
+        ("acknowledged", "acknowledged_at", "received"),
+        ("closed", "closed_at", "acknowledged"),
+    ]
+    parts = [
+        frame.loc[frame[column].notna(), ["id", column]]
+        .rename(columns={column: "at"})
+        .assign(kind=kind, status_from=before, status_to=kind)
+        for kind, column, before in steps
+    ]
+    events = pd.concat(parts).sort_values(["id", "at"]).assign(actor=_ACTOR)
+    columns = ["id", "kind", "actor", "at", "status_from", "status_to"]
+    return _records(events[columns])
+
+
+def _store_surveys(conn: Connection, surveys: pd.DataFrame, index: WardIndex, digest: str) -> int:
+    batch_id = conn.execute(
+        text(
+            "INSERT INTO survey_batch (file_hash, filename, source_format, schema_name, "
+            "uploaded_by, status, rows_total, rows_processed, rows_loaded) "
+            "VALUES (:h, :f, 'csv', 'default', :by, 'loaded', :n, :n, :n) "
+            "ON CONFLICT (file_hash) DO NOTHING RETURNING id"
+        ),
+        {"h": digest, "f": SURVEYS_FILE, "by": _ACTOR, "n": len(surveys)},
+    ).scalar()
+    if batch_id is None:
+        return 0
+    frame = surveys.copy()
+    frame["batch_id"] = batch_id
+    frame["ward_code"] = index.assign(frame["lon"].to_numpy(), frame["lat"].to_numpy())
+    frame["geom"] = (
+        "SRID=4326;POINT(" + frame["lon"].astype(str) + " " + frame["lat"].astype(str) + ")"
+    )
+    frame["needs"] = frame["needs"].map(lambda v: json.loads(v) if isinstance(v, str) else list(v))
+    columns = [
+        "submission_id",
+        "batch_id",
+        "geom",
+        "ward_code",
+        "collected_at",
+        "precision_m",
+        "water_access",
+        "sanitation_access",
+        "electricity_access",
+        "refuse_access",
+        "needs",
+    ]
+    return copy_rows(conn, "survey_response", columns, _records(frame[columns]))
+
+
+def _records(frame: pd.DataFrame) -> list[tuple[object, ...]]:
+    clean = frame.astype(object).where(frame.notna(), None)
+    return list(clean.itertuples(index=False, name=None))
+
+
+def write_demo_files(
+    directory: Path, incidents: pd.DataFrame, surveys: pd.DataFrame, hotspots: dict[str, object]
+) -> None:
+    """Write the generated tables and the planted hotspots' ground truth."""
+    directory.mkdir(parents=True, exist_ok=True)
+    incidents.to_csv(directory / INCIDENTS_FILE, index=False, date_format="%Y-%m-%dT%H:%M:%S%z")
+    out = surveys.copy()
+    out["needs"] = out["needs"].map(json.dumps)
+    out.to_csv(directory / SURVEYS_FILE, index=False, date_format="%Y-%m-%dT%H:%M:%S%z")
+    (directory / HOTSPOTS_FILE).write_text(json.dumps(hotspots, indent=1), encoding="utf-8")
