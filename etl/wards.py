@@ -83,10 +83,9 @@ def locate(
         hint = "; latitude and longitude appear to be swapped" if swapped else ""
         console.print(f"no ward contains ({lon}, {lat}){hint}")
         raise typer.Exit(1)
-    console.print(
-        f"{ward.code}\t{ward.name}\t{ward.municipality_name or ward.municipality_code or ''}\t"
-        f"{ward.province or ''}"
-    )
+    # Tab-separated and unstyled, so scripts can cut it.
+    municipality = ward.municipality_name or ward.municipality_code or ""
+    typer.echo(f"{ward.code}\t{ward.name}\t{municipality}\t{ward.province or ''}")
 
 
 census_app = typer.Typer(help="The Census 2011 baseline of need.", no_args_is_help=True)

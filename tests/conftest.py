@@ -119,10 +119,11 @@ def _free_port() -> int:
 class LiveServer:
     """A real uvicorn server on localhost, serving the app on the current test's connection."""
 
-    def __init__(self, settings: Settings) -> None:
+    def __init__(self, settings: Settings, *, per_test_transaction: bool = True) -> None:
         self.app = create_app(settings)
         self.connection: Connection | None = None
-        self.app.dependency_overrides[get_connection] = self._connection
+        if per_test_transaction:
+            self.app.dependency_overrides[get_connection] = self._connection
         self.port = _free_port()
         self.url = f"http://127.0.0.1:{self.port}"
         config = uvicorn.Config(self.app, host="127.0.0.1", port=self.port, log_level="warning")

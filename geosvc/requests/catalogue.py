@@ -56,19 +56,24 @@ def read_catalogue(path: Path = DEFAULT_CATALOGUE) -> list[ServiceTypeSpec]:
     """Service types from a YAML file (a ``services`` list) or a CSV file (one row each)."""
     try:
         raw = _read_rows(path)
-        specs = [ServiceTypeSpec.model_validate(row) for row in raw]
-    except (OSError, yaml.YAMLError, csv.Error) as exc:
+    except (OSError, UnicodeDecodeError, yaml.YAMLError, csv.Error) as exc:
         raise SourceFileError(f"{path.name} cannot be read as a service catalogue.") from exc
-    except ValidationError as exc:
-        first = exc.errors()[0]
-        where = ".".join(str(p) for p in first["loc"])
-        raise SourceFileError(f"{path.name}: {where}: {first['msg']}.") from exc
+    specs = [_service(path, number, row) for number, row in enumerate(raw, start=1)]
     codes = [s.code for s in specs]
     if len(set(codes)) != len(codes):
         raise SourceFileError(f"{path.name} lists a service code more than once.")
     if not specs:
         raise SourceFileError(f"{path.name} lists no services.")
     return specs
+
+
+def _service(path: Path, number: int, row: object) -> ServiceTypeSpec:
+    try:
+        return ServiceTypeSpec.model_validate(row)
+    except ValidationError as exc:
+        first = exc.errors()[0]
+        where = ".".join(str(p) for p in first["loc"]) or "entry"
+        raise SourceFileError(f"{path.name}: service {number}: {where}: {first['msg']}.") from exc
 
 
 def _read_rows(path: Path) -> list[dict[str, Any]]:
