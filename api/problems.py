@@ -22,7 +22,7 @@ def problem(
 ) -> JSONResponse:
     """A problem-details response."""
     body: dict[str, Any] = {
-        "type": f"https://geosvc.org/problems/{code}" if code else "about:blank",
+        "type": f"urn:geosvc:problem:{code}" if code else "about:blank",
         "title": title,
         "status": status,
         "detail": detail,

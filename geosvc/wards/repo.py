@@ -112,8 +112,8 @@ def ward_geojson(
     geom = "geom"
     if simplify_m:
         geom = (
-            "ST_SimplifyPreserveTopology(geom, :tolerance_m / "
-            "(111320.0 * cos(radians(ST_Y(ST_PointOnSurface(geom))))))"
+            "ST_Multi(ST_SimplifyPreserveTopology(geom, :tolerance_m / "
+            "(111320.0 * cos(radians(ST_Y(ST_PointOnSurface(geom)))))))"
         )
     sql = f"""
         SELECT code, name, ward_no, municipality_code, municipality_name, district, province,

@@ -34,6 +34,7 @@ def test_filter_by_municipality_code_or_name(api: str) -> None:
 def test_simplified_outlines_have_fewer_vertices_and_stay_close(api: str) -> None:
     full = httpx.get(f"{api}/api/wards/79800001").json()
     simple = httpx.get(f"{api}/api/wards/79800001", params={"simplify": 200}).json()
+    assert simple["geometry"]["type"] == "MultiPolygon"
     full_geom, simple_geom = shape(full["geometry"]), shape(simple["geometry"])
     assert shapely.get_num_coordinates(simple_geom) < shapely.get_num_coordinates(full_geom)
     assert full_geom.hausdorff_distance(simple_geom) < 0.005  # about 500 m
@@ -47,6 +48,7 @@ def test_unknown_ward_is_a_problem_document(api: str) -> None:
     assert problem["status"] == 404
     assert problem["detail"] == "There is no ward '99999999'."
     assert problem["instance"] == "/api/wards/99999999"
+    assert problem["type"] == "urn:geosvc:problem:not-found"
 
 
 def test_invalid_parameter_is_a_problem_document(api: str) -> None:
