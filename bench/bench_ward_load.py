@@ -7,7 +7,6 @@ least any loader can do. Ours reads the zip, checks and repairs, stages by COPY 
 
 from __future__ import annotations
 
-import shapely
 from sqlalchemy import Engine, text
 
 from bench.common import NATIONAL_WARDS, bench_engine, best_of, report
@@ -15,6 +14,7 @@ from geosvc.db import copy_rows
 from geosvc.wards.fields import FieldMap, resolve_fields
 from geosvc.wards.loader import WardLoadOptions, load_wards
 from geosvc.wards.normalise import WARD_COLUMNS, normalise_wards
+from geosvc.wards.repo import ward_rows
 from geosvc.wards.source import open_layer, read_layer
 
 
@@ -27,7 +27,7 @@ def _ours(engine: Engine) -> None:
 def _plain_copy(engine: Engine, rows: list[tuple[object, ...]]) -> None:
     with engine.begin() as conn:
         conn.execute(text("CREATE TEMP TABLE plain (LIKE ward INCLUDING DEFAULTS) ON COMMIT DROP"))
-        copy_rows(conn, "plain", [*WARD_COLUMNS, "source", "geom"], rows)
+        copy_rows(conn, "plain", [*WARD_COLUMNS, "demarcation_year", "source", "geom"], rows)
 
 
 def main() -> None:
@@ -41,14 +41,7 @@ def main() -> None:
         label="bench",
         code_pattern=r"^\d{8}$",
     ).wards
-    ewkb = shapely.to_wkb(
-        shapely.set_srid(wards.geometry.to_numpy(), 4326), hex=True, include_srid=True
-    )
-    attrs = wards[WARD_COLUMNS].astype(object).where(wards[WARD_COLUMNS].notna(), None)
-    rows = [
-        (*a, "bench", g)
-        for a, g in zip(attrs.itertuples(index=False, name=None), ewkb, strict=True)
-    ]
+    rows = list(ward_rows(wards, "bench", None))
     ours, _ = best_of(3, lambda: _ours(engine))
     plain, _ = best_of(3, lambda: _plain_copy(engine, rows))
     report(

@@ -2,17 +2,15 @@
 
 from __future__ import annotations
 
-from collections.abc import Callable, Iterable, Iterator, Sequence
-from contextlib import contextmanager
+from collections.abc import Callable, Iterable, Sequence
 from functools import lru_cache
 from typing import Any
 
 import psycopg
 from sqlalchemy import Connection, Engine, create_engine, text
-from sqlalchemy.engine import make_url
-from sqlalchemy.orm import DeclarativeBase, Session, sessionmaker
+from sqlalchemy.orm import DeclarativeBase
 
-from geosvc.config import Settings, get_settings
+from geosvc.config import get_settings
 
 SRID = 4326
 
@@ -30,23 +28,6 @@ def make_engine(url: str) -> Engine:
 def get_engine(url: str | None = None) -> Engine:
     """The process's engine for ``url`` (default: the configured database)."""
     return make_engine(url or get_settings().database_url)
-
-
-def session_factory(engine: Engine) -> sessionmaker[Session]:
-    """Sessions bound to ``engine`` that keep loaded objects usable after commit."""
-    return sessionmaker(bind=engine, expire_on_commit=False)
-
-
-@contextmanager
-def unit_of_work(engine: Engine) -> Iterator[Session]:
-    """One transaction: commit when the block succeeds, roll back when it raises."""
-    with session_factory(engine)() as session, session.begin():
-        yield session
-
-
-def database_name(settings: Settings) -> str:
-    """The database named by the settings' URL."""
-    return make_url(settings.database_url).database or "geosvc"
 
 
 def check_postgis(engine: Engine) -> str:

@@ -103,9 +103,7 @@ def _store_requests(
         "acknowledged_at",
         "closed_at",
     ]
-    frame["geom"] = (
-        "SRID=4326;POINT(" + frame["lon"].astype(str) + " " + frame["lat"].astype(str) + ")"
-    )
+    frame["geom"] = _ewkt_points(frame)
     copy_rows(conn, "service_request", columns, _records(frame[columns]))
     copy_rows(
         conn,
@@ -166,9 +164,7 @@ def _store_surveys(conn: Connection, surveys: pd.DataFrame, index: WardIndex, di
     frame = surveys.copy()
     frame["batch_id"] = batch_id
     frame["ward_code"] = index.assign(frame["lon"].to_numpy(), frame["lat"].to_numpy())
-    frame["geom"] = (
-        "SRID=4326;POINT(" + frame["lon"].astype(str) + " " + frame["lat"].astype(str) + ")"
-    )
+    frame["geom"] = _ewkt_points(frame)
     frame["needs"] = frame["needs"].map(lambda v: json.loads(v) if isinstance(v, str) else list(v))
     columns = [
         "submission_id",
@@ -184,6 +180,14 @@ def _store_surveys(conn: Connection, surveys: pd.DataFrame, index: WardIndex, di
         "needs",
     ]
     return copy_rows(conn, "survey_response", columns, _records(frame[columns]))
+
+
+def _ewkt_points(frame: pd.DataFrame) -> pd.Series:
+    """EWKT points from the ``lon`` and ``lat`` columns, as COPY takes geometry."""
+    points: pd.Series = (
+        "SRID=4326;POINT(" + frame["lon"].astype(str) + " " + frame["lat"].astype(str) + ")"
+    )
+    return points
 
 
 def _records(frame: pd.DataFrame) -> list[tuple[object, ...]]:

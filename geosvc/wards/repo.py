@@ -8,7 +8,6 @@ from dataclasses import dataclass
 from typing import Any
 
 import geopandas as gpd
-import numpy as np
 import shapely
 from sqlalchemy import Connection, text
 
@@ -52,7 +51,7 @@ def upsert_wards(
         conn,
         "ward_stage",
         _STAGE_COLUMNS,
-        _rows(wards, source, demarcation_year),
+        ward_rows(wards, source, demarcation_year),
         progress=progress,
         every=_CHUNK,
     )
@@ -82,7 +81,10 @@ SELECT count(*) FILTER (WHERE inserted), count(*) FILTER (WHERE NOT inserted) FR
 """
 
 
-def _rows(wards: gpd.GeoDataFrame, source: str, year: int | None) -> Iterator[tuple[object, ...]]:
+def ward_rows(
+    wards: gpd.GeoDataFrame, source: str, year: int | None
+) -> Iterator[tuple[object, ...]]:
+    """COPY rows for normalised wards: their attributes, year, source and EWKB geometry."""
     ewkb = shapely.to_wkb(
         shapely.set_srid(wards.geometry.to_numpy(), SRID), hex=True, include_srid=True
     )
@@ -90,11 +92,6 @@ def _rows(wards: gpd.GeoDataFrame, source: str, year: int | None) -> Iterator[tu
     records = attrs.itertuples(index=False, name=None)
     for rec, geom in zip(records, ewkb, strict=True):
         yield (*rec, year, source, geom)
-
-
-def count_wards(conn: Connection) -> int:
-    """How many wards are loaded."""
-    return int(conn.execute(text("SELECT count(*) FROM ward")).scalar_one())
 
 
 def ward_geojson(
@@ -137,8 +134,3 @@ def _feature(row: Any) -> dict[str, Any]:
         "properties": props,
         "geometry": json.loads(row["geometry"]),
     }
-
-
-def ward_codes(conn: Connection) -> np.ndarray:
-    """Every ward code, sorted."""
-    return np.array(conn.execute(text("SELECT code FROM ward ORDER BY code")).scalars().all())
