@@ -22,6 +22,27 @@ import numpy.typing as npt
 import pandas as pd
 import shapely
 
+from geosvc.demo.tables import (
+    ACCESS_SCALES,
+    CHANNEL_WEIGHTS,
+    COMPLAINT_PREFIXES,
+    COMPLIMENT_TEMPLATES,
+    DAY_S,
+    EPOCH_WEEKDAY,
+    GENERIC_TEMPLATES,
+    HOUR_WEIGHTS,
+    KIND_WEIGHTS,
+    REQUEST_TEMPLATES,
+    SAST_OFFSET_S,
+    SERVICE_LABELS,
+    SERVICE_WEIGHTS,
+    UNLISTED_SERVICE_WEIGHT,
+    WEEKDAY_WEIGHTS,
+    WGS84_A_M,
+    WGS84_E2,
+    AccessScale,
+)
+
 FloatArray = npt.NDArray[np.float64]
 IntArray = npt.NDArray[np.int64]
 ObjectArray = npt.NDArray[np.object_]
@@ -52,144 +73,6 @@ MIN_HOTSPOT_SEPARATION_M = 2_000.0
 MIN_HOTSPOT_COUNT = 15
 _MAX_PLACEMENT_ROUNDS = 50
 NEEDS: tuple[str, ...] = ("water", "sanitation", "electricity", "refuse", "roads", "housing")
-
-# Relative frequencies of request types; a code not listed here gets _UNLISTED_SERVICE_WEIGHT.
-_SERVICE_WEIGHTS: Mapping[str, float] = {
-    "water_outage": 24.0,
-    "electricity_outage": 22.0,
-    "water_leak": 14.0,
-    "streetlight": 10.0,
-    "sewer_blockage": 9.0,
-    "pothole": 9.0,
-    "refuse_missed": 8.0,
-    "housing": 2.0,
-}
-_UNLISTED_SERVICE_WEIGHT = 5.0
-_SERVICE_LABELS: Mapping[str, str] = {
-    "water_outage": "water supply",
-    "water_leak": "water leak",
-    "sewer_blockage": "sewer",
-    "electricity_outage": "electricity",
-    "refuse_missed": "refuse collection",
-}
-_CHANNEL_WEIGHTS: Mapping[str, float] = {
-    "phone": 30.0,
-    "app": 24.0,
-    "web": 13.0,
-    "sms": 9.0,
-    "e-mail": 8.0,
-    "in_person": 7.0,
-    "field_worker": 6.0,
-    "letter": 3.0,
-}
-_KIND_WEIGHTS: Mapping[str, float] = {"request": 88.0, "complaint": 10.0, "compliment": 2.0}
-
-# Requests per local (SAST) hour of the day and per weekday, Monday first.
-_HOUR_WEIGHTS = np.array(
-    [
-        [0.15, 0.1, 0.08, 0.08, 0.12, 0.3, 0.7, 1.3, 1.9, 2.0, 1.9, 1.8],  # 00:00 to 11:59
-        [1.6, 1.7, 1.7, 1.6, 1.4, 1.1, 0.8, 0.7, 0.6, 0.45, 0.3, 0.2],  # 12:00 to 23:59
-    ]
-).ravel()
-_WEEKDAY_WEIGHTS = np.array([1.15, 1.05, 1.0, 1.0, 0.9, 0.55, 0.45])
-_SAST_OFFSET_S = 2 * 3600
-_DAY_S = 86_400
-_EPOCH_WEEKDAY = 3  # 1970-01-01 was a Thursday
-
-_WGS84_A_M = 6_378_137.0
-_WGS84_E2 = 6.694_379_990_14e-3
-
-_REQUEST_TEMPLATES: Mapping[str, tuple[str, ...]] = {
-    "water_outage": (
-        "No water in the street since this morning.",
-        "No water supply at our house for two days now.",
-        "The whole section has had no water since yesterday.",
-        "Taps are dry, please send a water tanker.",
-    ),
-    "water_leak": (
-        "Burst pipe on the corner, water running down the street.",
-        "Water meter leaking in front of the house.",
-        "Big leak from the main next to the school.",
-        "Water has been pouring out of a pipe for days.",
-    ),
-    "sewer_blockage": (
-        "Manhole overflowing with sewage in the street.",
-        "Sewer blocked, sewage coming up in the yard.",
-        "Sewage running past the houses where children play.",
-        "Blocked sewer line smelling badly for a week.",
-    ),
-    "electricity_outage": (
-        "No electricity in the area since last night.",
-        "Power off in our street after the storm.",
-        "Whole section without electricity and it is not load shedding.",
-        "Transformer blew up, no power since yesterday.",
-    ),
-    "streetlight": (
-        "Streetlight outside our house is not working.",
-        "High mast light in the section is off, it is unsafe at night.",
-        "Streetlights on the main road are all out.",
-        "Streetlight keeps flickering on and off.",
-    ),
-    "pothole": (
-        "Deep pothole on the main road damaging cars.",
-        "Potholes in front of the clinic.",
-        "Large pothole at the intersection, taxis swerve around it.",
-        "Road surface breaking up after the rains.",
-    ),
-    "refuse_missed": (
-        "Refuse not collected this week.",
-        "Bins have not been emptied for two weeks.",
-        "Refuse truck skipped our street again.",
-        "Bags of rubbish piling up on the pavement, no collection.",
-    ),
-    "housing": (
-        "Still waiting for the title deed of my RDP house.",
-        "Asking about the progress of my housing subsidy application.",
-        "RDP house has big cracks in the walls.",
-        "When will the informal settlement get services or be relocated?",
-    ),
-}
-_GENERIC_TEMPLATES = (
-    "Please attend to the {label} problem here.",
-    "Reporting a {label} problem in our street.",
-)
-_COMPLAINT_PREFIXES = (
-    "Reported before and nothing was done. ",
-    "Third time reporting this. ",
-    "Still not fixed after weeks. ",
-)
-_COMPLIMENT_TEMPLATES = (
-    "Thank you for sorting out the {label} problem so quickly.",
-    "The team fixed the {label} problem, well done.",
-    "Very happy with how fast the {label} problem was handled.",
-)
-
-
-@dataclass(frozen=True)
-class _AccessScale:
-    """An ordered access scale (0 = best) and the need that its bad levels raise."""
-
-    need: str
-    well_served: tuple[float, ...]
-    deprived: tuple[float, ...]
-
-
-_ACCESS_SCALES: Mapping[str, _AccessScale] = {
-    "water_access": _AccessScale(
-        "water",
-        (0.80, 0.15, 0.03, 0.01, 0.01, 0.0, 0.0, 0.0),
-        (0.05, 0.20, 0.30, 0.15, 0.08, 0.10, 0.05, 0.07),
-    ),
-    "sanitation_access": _AccessScale(
-        "sanitation",
-        (0.85, 0.08, 0.03, 0.02, 0.01, 0.01),
-        (0.05, 0.03, 0.22, 0.25, 0.30, 0.15),
-    ),
-    "electricity_access": _AccessScale(
-        "electricity", (0.93, 0.04, 0.02, 0.01), (0.45, 0.30, 0.10, 0.15)
-    ),
-    "refuse_access": _AccessScale("refuse", (0.85, 0.10, 0.04, 0.01), (0.10, 0.25, 0.35, 0.30)),
-}
 
 
 @dataclass(frozen=True)
@@ -347,7 +230,7 @@ def _service_weights(services: Sequence[str]) -> dict[str, float]:
         raise ValueError("services must be a non-empty sequence of service codes")
     if len(set(services)) != len(services):
         raise ValueError("services must not repeat a code")
-    return {code: _SERVICE_WEIGHTS.get(code, _UNLISTED_SERVICE_WEIGHT) for code in services}
+    return {code: SERVICE_WEIGHTS.get(code, UNLISTED_SERVICE_WEIGHT) for code in services}
 
 
 def _period_before(end: datetime, months: int) -> tuple[datetime, datetime]:
@@ -445,9 +328,9 @@ def _inside_any_ward(wards: _Wards, lon: FloatArray, lat: FloatArray) -> npt.NDA
 def _metres_per_degree(lat: FloatArray | float) -> tuple[FloatArray, FloatArray]:
     """Metres per degree of longitude and of latitude at ``lat`` on the WGS84 ellipsoid."""
     phi = np.radians(lat)
-    w = np.sqrt(1.0 - _WGS84_E2 * np.sin(phi) ** 2)
-    meridional = _WGS84_A_M * (1.0 - _WGS84_E2) / w**3
-    prime_vertical = _WGS84_A_M / w
+    w = np.sqrt(1.0 - WGS84_E2 * np.sin(phi) ** 2)
+    meridional = WGS84_A_M * (1.0 - WGS84_E2) / w**3
+    prime_vertical = WGS84_A_M / w
     return np.radians(prime_vertical * np.cos(phi)), np.radians(meridional)
 
 
@@ -466,17 +349,17 @@ def _draw_seconds(
 ) -> IntArray:
     """Epoch seconds in ``[start, end)`` with SAST office-hours and weekday rhythms."""
     start_s, end_s = (int(moment.timestamp()) for moment in period)
-    first_day, last_day = ((moment + _SAST_OFFSET_S) // _DAY_S for moment in (start_s, end_s - 1))
+    first_day, last_day = ((moment + SAST_OFFSET_S) // DAY_S for moment in (start_s, end_s - 1))
     days = np.arange(first_day, last_day + 1)
-    day_weights = _WEEKDAY_WEIGHTS[(days + _EPOCH_WEEKDAY) % 7]
-    hour_p = _HOUR_WEIGHTS / _HOUR_WEIGHTS.sum()
+    day_weights = WEEKDAY_WEIGHTS[(days + EPOCH_WEEKDAY) % 7]
+    hour_p = HOUR_WEIGHTS / HOUR_WEIGHTS.sum()
     chunks: list[IntArray] = [np.empty(0, dtype=np.int64)]
     missing = count
     while missing > 0:
         batch = 2 * missing + 16
         local_day = rng.choice(days, size=batch, p=day_weights / day_weights.sum())
         hour = rng.choice(24, size=batch, p=hour_p)
-        seconds = local_day * _DAY_S + hour * 3600 + rng.integers(0, 3600, batch) - _SAST_OFFSET_S
+        seconds = local_day * DAY_S + hour * 3600 + rng.integers(0, 3600, batch) - SAST_OFFSET_S
         chunks.append(seconds[(seconds >= start_s) & (seconds < end_s)][:missing])
         missing -= len(chunks[-1])
     return np.concatenate(chunks).astype(np.int64)
@@ -640,7 +523,7 @@ def _incident_frame(
     hotspot_ids: ObjectArray,
 ) -> pd.DataFrame:
     count = len(services)
-    kinds = _weighted_choice(rng, _KIND_WEIGHTS, count)
+    kinds = _weighted_choice(rng, KIND_WEIGHTS, count)
     return pd.DataFrame(
         {
             "incident_id": np.arange(count, dtype=np.int64),
@@ -648,7 +531,7 @@ def _incident_frame(
             "lon": lon,
             "lat": lat,
             "requested_at": _utc_times(seconds),
-            "channel": _weighted_choice(rng, _CHANNEL_WEIGHTS, count),
+            "channel": _weighted_choice(rng, CHANNEL_WEIGHTS, count),
             "kind": kinds,
             "description": _descriptions(rng, services, kinds),
             "hotspot_id": hotspot_ids,
@@ -676,15 +559,15 @@ def _descriptions(
     """A short sentence per incident from a few templates per service and kind."""
     text = np.empty(len(services), dtype=object)
     for service in sorted(set(services)):
-        label = _SERVICE_LABELS.get(service, service.replace("_", " "))
-        generic = tuple(template.format(label=label) for template in _GENERIC_TEMPLATES)
+        label = SERVICE_LABELS.get(service, service.replace("_", " "))
+        generic = tuple(template.format(label=label) for template in GENERIC_TEMPLATES)
         rows = services == service
-        text[rows] = _pick(rng, _REQUEST_TEMPLATES.get(service, generic), int(rows.sum()))
+        text[rows] = _pick(rng, REQUEST_TEMPLATES.get(service, generic), int(rows.sum()))
         praise = rows & (kinds == "compliment")
-        compliments = [template.format(label=label) for template in _COMPLIMENT_TEMPLATES]
+        compliments = [template.format(label=label) for template in COMPLIMENT_TEMPLATES]
         text[praise] = _pick(rng, compliments, int(praise.sum()))
     complaint = kinds == "complaint"
-    text[complaint] = _pick(rng, _COMPLAINT_PREFIXES, int(complaint.sum())) + text[complaint]
+    text[complaint] = _pick(rng, COMPLAINT_PREFIXES, int(complaint.sum())) + text[complaint]
     return text
 
 
@@ -699,7 +582,7 @@ def _generate_surveys(
     lon, lat = _points_in_wards(rng, wards, ward)
     deprivation = np.clip(ward_deprivation[ward] + rng.normal(0.0, 0.15, count), 0.0, 1.0)
     levels = {
-        column: _access_levels(rng, deprivation, scale) for column, scale in _ACCESS_SCALES.items()
+        column: _access_levels(rng, deprivation, scale) for column, scale in ACCESS_SCALES.items()
     }
     frame = pd.DataFrame(
         {
@@ -717,7 +600,7 @@ def _generate_surveys(
 
 
 def _access_levels(
-    rng: np.random.Generator, deprivation: FloatArray, scale: _AccessScale
+    rng: np.random.Generator, deprivation: FloatArray, scale: AccessScale
 ) -> npt.NDArray[np.int16]:
     """Draw each household's level from a mix of a well-served and a deprived distribution."""
     well_served = np.cumsum(scale.well_served)[:-1]
@@ -736,7 +619,7 @@ def _top_needs(
     """One to three top needs per household, led by its worst access levels."""
     badness = {
         scale.need: levels[column] / (len(scale.well_served) - 1)
-        for column, scale in _ACCESS_SCALES.items()
+        for column, scale in ACCESS_SCALES.items()
     }
     badness["roads"] = 0.15 + 0.35 * deprivation
     badness["housing"] = 0.10 + 0.50 * deprivation
