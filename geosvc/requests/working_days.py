@@ -1,0 +1,105 @@
+"""Working days: Monday to Friday, office hours, less the jurisdiction's public holidays.
+
+Service standards are promised in working days ("acknowledge within 5 working days"), so
+every due date is computed here. Public holidays come from the ``holidays`` package, which
+knows South Africa's, including the Public Holidays Act's rule that a holiday falling on a
+Sunday is observed on the Monday.
+"""
+
+from __future__ import annotations
+
+from datetime import date, datetime, time, timedelta
+from functools import cached_property
+from zoneinfo import ZoneInfo
+
+import holidays
+
+_WEEKEND = frozenset({5, 6})
+
+
+class WorkingCalendar:
+    """A jurisdiction's working days and office hours.
+
+    Parameters
+    ----------
+    country, subdivision : str
+        ISO codes understood by ``holidays.country_holidays`` (default South Africa).
+    timezone : str
+        IANA zone the office hours are in.
+    opens, closes : time
+        Office hours; a target ends when the office closes on its last working day.
+
+    Examples
+    --------
+    >>> cal = WorkingCalendar()
+    >>> lodged = datetime(2026, 4, 24, 10, 0, tzinfo=ZoneInfo("Africa/Johannesburg"))
+    >>> cal.add_working_days(lodged, 2).isoformat()  # Mon 27 April is Freedom Day
+    '2026-04-29T16:30:00+02:00'
+    """
+
+    def __init__(
+        self,
+        country: str = "ZA",
+        subdivision: str | None = None,
+        timezone: str = "Africa/Johannesburg",
+        opens: time = time(8, 0),
+        closes: time = time(16, 30),
+    ) -> None:
+        if opens >= closes:
+            raise ValueError("office hours must open before they close")
+        self.country = country
+        self.subdivision = subdivision
+        self.zone = ZoneInfo(timezone)
+        self.opens = opens
+        self.closes = closes
+
+    @cached_property
+    def _holidays(self) -> holidays.HolidayBase:
+        return holidays.country_holidays(self.country, subdiv=self.subdivision)
+
+    def holiday(self, day: date) -> str | None:
+        """The name of the public holiday on ``day``, or None."""
+        name = self._holidays.get(day)
+        return str(name) if name else None
+
+    def is_working_day(self, day: date) -> bool:
+        """Whether ``day`` is a weekday that is not a public holiday."""
+        return day.weekday() not in _WEEKEND and day not in self._holidays
+
+    def next_working_day(self, day: date) -> date:
+        """The first working day after ``day``."""
+        day += timedelta(days=1)
+        while not self.is_working_day(day):
+            day += timedelta(days=1)
+        return day
+
+    def add_working_days(self, start: datetime, days: int) -> datetime:
+        """When a target of ``days`` working days from ``start`` runs out: closing time.
+
+        The day the request arrives is day 0 whatever the hour; the target ends when the
+        office closes on the ``days``-th working day after it. A target of 0 days ends at
+        closing time the same day, or the next working day when it arrived after closing
+        or on a day off.
+        """
+        if start.tzinfo is None:
+            raise ValueError("start must carry a time zone")
+        if days < 0:
+            raise ValueError("a target cannot be negative")
+        local = start.astimezone(self.zone)
+        day = local.date()
+        if days == 0 and not (self.is_working_day(day) and local.time() < self.closes):
+            day = self.next_working_day(day)
+        for _ in range(days):
+            day = self.next_working_day(day)
+        return datetime.combine(day, self.closes, tzinfo=self.zone)
+
+    def working_days_between(self, start: datetime, end: datetime) -> int:
+        """Working days after ``start``'s day up to and including ``end``'s day (local dates)."""
+        first = start.astimezone(self.zone).date()
+        last = end.astimezone(self.zone).date()
+        count = 0
+        day = first
+        while day < last:
+            day += timedelta(days=1)
+            count += self.is_working_day(day)
+        return count

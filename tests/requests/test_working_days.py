@@ -1,0 +1,72 @@
+"""Working days against South Africa's real calendar."""
+
+from __future__ import annotations
+
+from datetime import UTC, date, datetime, time
+from zoneinfo import ZoneInfo
+
+import pytest
+from hypothesis import given
+from hypothesis import strategies as st
+
+from geosvc.requests.working_days import WorkingCalendar
+
+SAST = ZoneInfo("Africa/Johannesburg")
+CAL = WorkingCalendar()
+
+
+def at(y: int, m: int, d: int, hour: int = 10) -> datetime:
+    return datetime(y, m, d, hour, tzinfo=SAST)
+
+
+def test_sunday_holiday_is_observed_on_monday() -> None:
+    assert CAL.holiday(date(2027, 3, 21)) == "Human Rights Day"
+    assert not CAL.is_working_day(date(2027, 3, 22))  # Monday, observed
+    assert CAL.is_working_day(date(2027, 3, 23))
+
+
+def test_easter_and_weekends_are_skipped() -> None:
+    # Thu 2 April 2026; Good Friday 3rd, weekend, Family Day Mon 6th.
+    assert CAL.add_working_days(at(2026, 4, 2), 1) == at(2026, 4, 7, 16).replace(minute=30)
+
+
+def test_five_working_days_across_a_weekend() -> None:
+    due = CAL.add_working_days(at(2026, 11, 20), 5)  # a Friday
+    assert due == datetime(2026, 11, 27, 16, 30, tzinfo=SAST)
+
+
+def test_zero_day_target_after_hours_rolls_to_the_next_working_day() -> None:
+    assert CAL.add_working_days(at(2026, 11, 23, 9), 0).date() == date(2026, 11, 23)
+    assert CAL.add_working_days(at(2026, 11, 23, 18), 0).date() == date(2026, 11, 24)
+    assert CAL.add_working_days(at(2026, 11, 21), 0).date() == date(2026, 11, 23)  # Saturday
+
+
+def test_times_in_utc_are_read_in_local_time() -> None:
+    late_friday_utc = datetime(2026, 11, 20, 23, 0, tzinfo=UTC)  # Saturday 01:00 in Johannesburg
+    assert CAL.add_working_days(late_friday_utc, 1).date() == date(2026, 11, 23)
+
+
+def test_office_hours_are_configurable() -> None:
+    cal = WorkingCalendar(opens=time(7, 0), closes=time(15, 0))
+    assert CAL.add_working_days(at(2026, 11, 23), 1).time() == time(16, 30)
+    assert cal.add_working_days(at(2026, 11, 23), 1).time() == time(15, 0)
+    with pytest.raises(ValueError, match="open before they close"):
+        WorkingCalendar(opens=time(17, 0), closes=time(8, 0))
+
+
+def test_naive_times_and_negative_targets_are_refused() -> None:
+    with pytest.raises(ValueError, match="time zone"):
+        CAL.add_working_days(datetime(2026, 11, 23, 10), 1)
+    with pytest.raises(ValueError, match="negative"):
+        CAL.add_working_days(at(2026, 11, 23), -1)
+
+
+@given(
+    st.datetimes(min_value=datetime(2025, 1, 1), max_value=datetime(2028, 12, 31)),
+    st.integers(min_value=1, max_value=40),
+)
+def test_due_date_is_exactly_n_working_days_later(start: datetime, days: int) -> None:
+    lodged = start.replace(tzinfo=SAST)
+    due = CAL.add_working_days(lodged, days)
+    assert CAL.is_working_day(due.date())
+    assert CAL.working_days_between(lodged, due) == days
