@@ -2,15 +2,17 @@
 
 from __future__ import annotations
 
-from collections.abc import Callable, Iterable, Sequence
+from collections.abc import Callable, Iterable, Iterator, Sequence
 from functools import lru_cache
 from typing import Any
 
+import pandas as pd
 import psycopg
 from sqlalchemy import Connection, Engine, create_engine, text
 from sqlalchemy.orm import DeclarativeBase
 
 from geosvc.config import get_settings
+from geosvc.errors import DatabaseUnavailableError
 
 SRID = 4326
 
@@ -32,8 +34,6 @@ def get_engine(url: str | None = None) -> Engine:
 
 def check_postgis(engine: Engine) -> str:
     """PostGIS's version on ``engine``; raises if the database is unreachable or lacks it."""
-    from geosvc.errors import DatabaseUnavailableError
-
     try:
         with engine.connect() as conn:
             return str(conn.execute(text("SELECT postgis_lib_version()")).scalar_one())
@@ -47,6 +47,15 @@ def psycopg_connection(conn: Connection) -> psycopg.Connection[Any]:
     if not isinstance(driver, psycopg.Connection):
         raise TypeError("geosvc needs the psycopg 3 driver (postgresql+psycopg://)")
     return driver
+
+
+def frame_rows(frame: pd.DataFrame) -> Iterator[tuple[object, ...]]:
+    """A frame's rows as plain tuples for ``copy_rows``, with every missing value as None.
+
+    NaN, NaT and pd.NA would otherwise reach COPY as text ('nan') instead of NULL.
+    """
+    clean = frame.astype(object).where(frame.notna(), None)
+    return clean.itertuples(index=False, name=None)
 
 
 def copy_rows(

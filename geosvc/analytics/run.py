@@ -8,7 +8,7 @@ import pandas as pd
 from sqlalchemy import Connection, text
 
 from geosvc.analytics.rates import incident_rates, quarter
-from geosvc.db import copy_rows
+from geosvc.db import copy_rows, frame_rows
 
 SOURCE = "incidents"
 _COLUMNS = ("ward_code", "source", "period", "service", "category", "value", "unit", "note")
@@ -58,4 +58,4 @@ def _indicator_rows(rates: pd.DataFrame) -> list[tuple[object, ...]]:
     ).dropna(subset=["value"])
     rows = pd.concat([counts, per_1000]).assign(source=SOURCE, note=None)
     rows = rows.rename(columns={"service_group": "service"})[list(_COLUMNS)]
-    return list(rows.astype(object).itertuples(index=False, name=None))
+    return list(frame_rows(rows))

@@ -18,7 +18,7 @@ import numpy as np
 import pandas as pd
 from sqlalchemy import Connection, text
 
-from geosvc.db import copy_rows
+from geosvc.db import copy_rows, frame_rows
 from geosvc.requests.reference import reference_number
 from geosvc.wards.assign import WardIndex
 
@@ -104,7 +104,7 @@ def _store_requests(
         "closed_at",
     ]
     frame["geom"] = _ewkt_points(frame)
-    copy_rows(conn, "service_request", columns, _records(frame[columns]))
+    copy_rows(conn, "service_request", columns, frame_rows(frame[columns]))
     copy_rows(
         conn,
         "request_event",
@@ -146,7 +146,7 @@ def _events(frame: pd.DataFrame) -> list[tuple[object, ...]]:
     ]
     events = pd.concat(parts).sort_values(["id", "at"]).assign(actor=_ACTOR)
     columns = ["id", "kind", "actor", "at", "status_from", "status_to"]
-    return _records(events[columns])
+    return list(frame_rows(events[columns]))
 
 
 def _store_surveys(conn: Connection, surveys: pd.DataFrame, index: WardIndex, digest: str) -> int:
@@ -179,7 +179,7 @@ def _store_surveys(conn: Connection, surveys: pd.DataFrame, index: WardIndex, di
         "refuse_access",
         "needs",
     ]
-    return copy_rows(conn, "survey_response", columns, _records(frame[columns]))
+    return copy_rows(conn, "survey_response", columns, frame_rows(frame[columns]))
 
 
 def _ewkt_points(frame: pd.DataFrame) -> pd.Series:
@@ -188,11 +188,6 @@ def _ewkt_points(frame: pd.DataFrame) -> pd.Series:
         "SRID=4326;POINT(" + frame["lon"].astype(str) + " " + frame["lat"].astype(str) + ")"
     )
     return points
-
-
-def _records(frame: pd.DataFrame) -> list[tuple[object, ...]]:
-    clean = frame.astype(object).where(frame.notna(), None)
-    return list(clean.itertuples(index=False, name=None))
 
 
 def write_demo_files(

@@ -16,7 +16,7 @@ from pathlib import Path
 import pandas as pd
 from sqlalchemy import Connection, text
 
-from geosvc.db import copy_rows
+from geosvc.db import copy_rows, frame_rows
 from geosvc.errors import SourceFileError
 
 SOURCE = "census2011"
@@ -109,7 +109,7 @@ def store_census(conn: Connection, directory: Path) -> CensusLoadResult:
     matched = indicators[indicators["ward_code"].isin(known)]
     conn.execute(text("DELETE FROM ward_indicator WHERE source = :s"), {"s": SOURCE})
     rows = matched.assign(source=SOURCE, period=PERIOD)[list(_INDICATOR_COLUMNS)]
-    copy_rows(conn, "ward_indicator", _INDICATOR_COLUMNS, rows.itertuples(index=False, name=None))
+    copy_rows(conn, "ward_indicator", _INDICATOR_COLUMNS, frame_rows(rows))
     households = _set_ward_counts(conn, ward_households(wide), ward_population(population), known)
     census_wards = set(indicators["ward_code"])
     return CensusLoadResult(

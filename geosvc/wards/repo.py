@@ -11,7 +11,7 @@ import geopandas as gpd
 import shapely
 from sqlalchemy import Connection, text
 
-from geosvc.db import SRID, copy_rows
+from geosvc.db import SRID, copy_rows, frame_rows
 from geosvc.wards.normalise import WARD_COLUMNS
 
 _STAGE_COLUMNS = [*WARD_COLUMNS, "demarcation_year", "source", "geom"]
@@ -88,9 +88,7 @@ def ward_rows(
     ewkb = shapely.to_wkb(
         shapely.set_srid(wards.geometry.to_numpy(), SRID), hex=True, include_srid=True
     )
-    attrs = wards[WARD_COLUMNS].astype(object).where(wards[WARD_COLUMNS].notna(), None)
-    records = attrs.itertuples(index=False, name=None)
-    for rec, geom in zip(records, ewkb, strict=True):
+    for rec, geom in zip(frame_rows(wards[WARD_COLUMNS]), ewkb, strict=True):
         yield (*rec, year, source, geom)
 
 
