@@ -6,6 +6,7 @@ with ``Settings(_env_file=None, database_url=...)``.
 
 from __future__ import annotations
 
+from datetime import time
 from functools import lru_cache
 
 from pydantic import Field, field_validator
@@ -30,6 +31,24 @@ class Settings(BaseSettings):
         25.0, ge=0, description="Default tolerance for simplified ward outlines, in metres."
     )
     debug: bool = False
+
+    # Service standards: the jurisdiction's working days and office hours.
+    calendar_country: str = Field("ZA", description="ISO country code for public holidays.")
+    calendar_subdivision: str | None = Field(None, description="ISO subdivision, if any.")
+    timezone: str = "Africa/Johannesburg"
+    office_opens: time = time(8, 0)
+    office_closes: time = time(16, 30)
+
+    # Requests.
+    reference_prefix: str = Field("GSV", pattern=r"^[A-Z][A-Z0-9]{0,7}$")
+    anonymous_actionable: bool = Field(
+        False, description="Action requests without contact details (the policy says no)."
+    )
+    escalation_interval_s: float = Field(
+        300.0, ge=0, description="How often the server runs the escalation job; 0 turns it off."
+    )
+    jurisdiction_id: str = Field("geosvc", description="Open311 jurisdiction_id served.")
+    open311_contact: str = "Call centre: see the municipality's website."
 
     @field_validator("database_url")
     @classmethod

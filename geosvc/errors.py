@@ -50,3 +50,27 @@ class DatabaseUnavailableError(GeosvcError):
     status = HTTPStatus.SERVICE_UNAVAILABLE
     code = "database-unavailable"
     title = "Database unavailable"
+
+
+class ConflictError(GeosvcError):
+    """The request is well formed but the resource's state does not allow it."""
+
+    status = HTTPStatus.CONFLICT
+    code = "conflict"
+    title = "Not allowed in the current state"
+
+
+class AuthenticationError(GeosvcError):
+    """No credentials, or credentials that match no key."""
+
+    status = HTTPStatus.UNAUTHORIZED
+    code = "unauthenticated"
+    title = "Authentication required"
+
+
+class PermissionDeniedError(GeosvcError):
+    """Valid credentials whose role does not allow the action."""
+
+    status = HTTPStatus.FORBIDDEN
+    code = "forbidden"
+    title = "Forbidden"

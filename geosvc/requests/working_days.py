@@ -14,6 +14,8 @@ from zoneinfo import ZoneInfo
 
 import holidays
 
+from geosvc.config import Settings
+
 _WEEKEND = frozenset({5, 6})
 
 
@@ -103,3 +105,14 @@ class WorkingCalendar:
             day += timedelta(days=1)
             count += self.is_working_day(day)
         return count
+
+
+def calendar_for(settings: Settings) -> WorkingCalendar:
+    """The working calendar of the jurisdiction the settings describe."""
+    return WorkingCalendar(
+        country=settings.calendar_country,
+        subdivision=settings.calendar_subdivision,
+        timezone=settings.timezone,
+        opens=settings.office_opens,
+        closes=settings.office_closes,
+    )

@@ -1,0 +1,342 @@
+"""Lodging a request: checks, ward, duplicates, reference number, due dates, first event.
+
+``create_request`` is the one way a new request enters the system, whatever the channel
+(Open311, the staff API, the CLI); bulk imports of history go through ``importer``.
+"""
+
+from __future__ import annotations
+
+import json
+import math
+from dataclasses import dataclass, field
+from datetime import UTC, datetime
+from typing import Any
+
+from sqlalchemy import Connection, text
+
+from geosvc.db import SRID
+from geosvc.errors import InvalidInputError
+from geosvc.geo import CoordinateProblem, Extent, coordinate_problems
+from geosvc.requests.attributes import Answer, validate_answers
+from geosvc.requests.catalogue import ServiceAttribute
+from geosvc.requests.lifecycle import Change, change_request, log_event
+from geosvc.requests.reference import reference_number
+from geosvc.requests.repo import RequestRecord, get_request
+from geosvc.requests.standards import Breach, DueDates, Targets, due_dates
+from geosvc.requests.transitions import Action
+from geosvc.requests.working_days import WorkingCalendar
+from geosvc.wards.assign import locate
+
+KINDS = ("request", "complaint", "compliment")
+CHANNELS = ("web", "app", "phone", "e-mail", "letter", "in_person", "sms", "field_worker")
+ESCALATION_ACTOR = "geosvc:escalation"
+
+
+class LocationError(InvalidInputError):
+    """A location that cannot be a place the municipality serves; ``problem`` says why."""
+
+    code = "invalid-location"
+    title = "Location refused"
+
+    def __init__(self, problem: CoordinateProblem | str) -> None:
+        super().__init__(str(problem).capitalize() + ".")
+        self.problem = problem
+
+
+@dataclass(frozen=True)
+class Contact:
+    """Who lodged the request: personal information, never shown publicly."""
+
+    first_name: str = ""
+    last_name: str = ""
+    email: str = ""
+    phone: str = ""
+    device_id: str = ""
+    account_id: str = ""
+
+    @property
+    def reachable(self) -> bool:
+        """Whether the municipality can get back to this person (an e-mail or a phone)."""
+        return bool(self.email.strip() or self.phone.strip())
+
+    def as_json(self) -> dict[str, str]:
+        """The non-empty fields."""
+        return {k: v.strip() for k, v in self.__dict__.items() if v and v.strip()}
+
+
+@dataclass(frozen=True)
+class NewRequest:
+    """What a citizen, agent or field worker gives when lodging a request."""
+
+    service_code: str
+    lon: float | None = None
+    lat: float | None = None
+    address: str | None = None
+    description: str = ""
+    kind: str = "request"
+    channel: str = "web"
+    contact: Contact = field(default_factory=Contact)
+    answers: dict[str, Answer] = field(default_factory=dict)
+    media_url: str | None = None
+    actor: str = "citizen"
+
+
+@dataclass(frozen=True)
+class IntakePolicy:
+    """The jurisdiction's rules for new requests."""
+
+    calendar: WorkingCalendar
+    reference_prefix: str = "GSV"
+    anonymous_actionable: bool = False
+
+
+def create_request(
+    conn: Connection, new: NewRequest, policy: IntakePolicy, now: datetime | None = None
+) -> RequestRecord:
+    """Check and store a new request in the caller's transaction; returns it as stored.
+
+    Refuses (InvalidInputError, naming the field) an unknown or inactive service type, an
+    answer the service definition does not accept, a missing location, a location outside
+    every ward or otherwise implausible (LocationError), an unknown kind or channel, and a
+    description over 4,000 characters.
+    """
+    now = now or datetime.now(UTC)
+    service = _service(conn, new.service_code)
+    answers = validate_answers(service.code, service.questions, new.answers)
+    _check_text(new)
+    ward_code = _ward(conn, new)
+    actionable = new.contact.reachable or policy.anonymous_actionable
+    parent = _duplicate_parent(conn, new, service, now)
+    request_id = int(conn.execute(text("SELECT nextval('service_request_id_seq')")).scalar_one())
+    reference = reference_number(policy.reference_prefix, now, request_id)
+    due = due_dates(policy.calendar, now, service.targets) if actionable else None
+    notice = service_notice(reference, parent, actionable, due.complete if due else None, policy)
+    _insert(
+        conn, new, request_id, reference, ward_code, answers, actionable, parent, due, notice, now
+    )
+    log_event(
+        conn,
+        request_id,
+        "received",
+        new.actor,
+        at=now,
+        status_to="received",
+        data={"channel": new.channel},
+    )
+    if parent is not None:
+        log_event(
+            conn,
+            request_id,
+            "duplicate_linked",
+            new.actor,
+            at=now,
+            note=f"Linked to {parent[1]}, reported earlier at the same place.",
+            data={"parent": parent[1]},
+        )
+    if service.urgent and actionable:
+        urgent = Change(
+            Action.ESCALATE,
+            ESCALATION_ACTOR,
+            note="Urgent service type: escalated on receipt.",
+            breach=Breach.URGENT,
+        )
+        return change_request(conn, request_id, urgent, policy.calendar, now)
+    return get_request(conn, request_id)
+
+
+def service_notice(
+    reference: str,
+    parent: tuple[int, str] | None,
+    actionable: bool,
+    due: datetime | None,
+    policy: IntakePolicy,
+) -> str:
+    """The message a citizen gets on lodging: reference, expected date, duplicate, anonymity."""
+    parts = [f"Your reference number is {reference}."]
+    if parent is not None:
+        parts.append(
+            f"This problem was already reported as {parent[1]}; your request is linked to it "
+            "and will be closed with it."
+        )
+    if not actionable:
+        parts.append(
+            "Without an e-mail address or phone number the request is recorded but, as the "
+            "customer request policy says, it cannot be actioned."
+        )
+    elif due is not None:
+        local = due.astimezone(policy.calendar.zone)
+        parts.append(f"We aim to complete it by {local:%d %B %Y}.")
+    return " ".join(parts)
+
+
+@dataclass(frozen=True)
+class _Service:
+    code: str
+    urgent: bool
+    targets: Targets
+    questions: list[ServiceAttribute]
+    radius_m: float
+    window_hours: int
+
+
+def _service(conn: Connection, code: str) -> _Service:
+    row = conn.execute(
+        text(
+            """
+            SELECT code, urgent, acknowledge_days, notify_days, complete_days, attributes,
+                   duplicate_radius_m, duplicate_window_hours, active
+            FROM service_type WHERE code = :code
+            """
+        ),
+        {"code": code},
+    ).first()
+    if row is None or not row.active:
+        raise InvalidInputError(f"service_code {code!r} is not a service this municipality offers.")
+    return _Service(
+        code=row.code,
+        urgent=row.urgent,
+        targets=Targets(row.acknowledge_days, row.notify_days, row.complete_days),
+        questions=[ServiceAttribute.model_validate(a) for a in row.attributes],
+        radius_m=row.duplicate_radius_m,
+        window_hours=row.duplicate_window_hours,
+    )
+
+
+def _check_text(new: NewRequest) -> None:
+    if new.kind not in KINDS:
+        raise InvalidInputError(f"kind must be one of {', '.join(KINDS)}, not {new.kind!r}.")
+    if new.channel not in CHANNELS:
+        raise InvalidInputError(
+            f"channel must be one of {', '.join(CHANNELS)}, not {new.channel!r}."
+        )
+    if len(new.description) > 4000:
+        raise InvalidInputError("description is longer than 4,000 characters; use fewer.")
+
+
+def _ward(conn: Connection, new: NewRequest) -> str | None:
+    """The ward of the request's point; refuses a point that cannot be in the jurisdiction."""
+    if new.lon is None and new.lat is None:
+        if not (new.address or "").strip():
+            raise LocationError("give a location: lat and long, or an address")
+        return None
+    if new.lon is None or new.lat is None:
+        raise LocationError("give both lat and long, or neither")
+    problem = coordinate_problems([new.lon], [new.lat], jurisdiction_extent(conn))[0]
+    if problem is not None:
+        raise LocationError(problem)
+    ward = locate(conn, new.lon, new.lat)
+    if ward is None:
+        raise LocationError("the location is inside no ward of this municipality")
+    return ward.code
+
+
+def jurisdiction_extent(conn: Connection) -> Extent | None:
+    """The box around every ward: where a plausible point must fall (None without wards)."""
+    row = conn.execute(
+        text(
+            "SELECT ST_XMin(e), ST_YMin(e), ST_XMax(e), ST_YMax(e) "
+            "FROM (SELECT ST_Extent(geom) AS e FROM ward) AS x"
+        )
+    ).one()
+    return None if row[0] is None else Extent(*row)
+
+
+def _duplicate_parent(
+    conn: Connection, new: NewRequest, service: _Service, now: datetime
+) -> tuple[int, str] | None:
+    """The open request this one repeats: same type, within the radius and the window.
+
+    The earliest request of the group is the parent, so every duplicate links to the same
+    one; the bounding-box test lets PostGIS use the geometry index before measuring metres.
+    """
+    if new.lon is None or new.lat is None or service.radius_m <= 0:
+        return None
+    dlat = service.radius_m / 110_574 * 1.01
+    dlon = service.radius_m / (111_320 * max(math.cos(math.radians(new.lat)), 0.01)) * 1.01
+    row = conn.execute(
+        text(
+            """
+            SELECT coalesce(r.parent_id, r.id) AS root
+            FROM service_request r
+            WHERE r.service_code = :code AND r.status <> 'closed'
+              AND r.requested_at >= :now - make_interval(hours => :hours)
+              AND r.geom && ST_MakeEnvelope(:lon - :dlon, :lat - :dlat, :lon + :dlon,
+                                            :lat + :dlat, :srid)
+              AND ST_DWithin(r.geom::geography,
+                             ST_SetSRID(ST_MakePoint(:lon, :lat), :srid)::geography, :radius)
+            ORDER BY r.requested_at, r.id
+            LIMIT 1
+            """
+        ),
+        {
+            "code": service.code,
+            "now": now,
+            "hours": service.window_hours,
+            "lon": new.lon,
+            "lat": new.lat,
+            "dlon": dlon,
+            "dlat": dlat,
+            "srid": SRID,
+            "radius": service.radius_m,
+        },
+    ).first()
+    if row is None:
+        return None
+    parent = get_request(conn, int(row.root))
+    return parent.id, parent.reference
+
+
+def _insert(
+    conn: Connection,
+    new: NewRequest,
+    request_id: int,
+    reference: str,
+    ward_code: str | None,
+    answers: dict[str, Any],
+    actionable: bool,
+    parent: tuple[int, str] | None,
+    due: DueDates | None,
+    notice: str,
+    now: datetime,
+) -> None:
+    point = (
+        f"SRID={SRID};POINT({new.lon!r} {new.lat!r})"
+        if new.lon is not None and new.lat is not None
+        else None
+    )
+    conn.execute(
+        text(
+            """
+            INSERT INTO service_request
+                (id, reference, kind, service_code, description, channel, contact, anonymous,
+                 actionable, attributes, geom, ward_code, address, parent_id, service_notice,
+                 media_url, requested_at, updated_at, acknowledge_due_at, notify_due_at, due_at)
+            VALUES (:id, :reference, :kind, :service_code, :description, :channel,
+                    CAST(:contact AS jsonb), :anonymous, :actionable, CAST(:attributes AS jsonb),
+                    ST_GeomFromEWKT(:geom), :ward_code, :address, :parent_id, :notice,
+                    :media_url, :now, :now, :ack_due, :notify_due, :due)
+            """
+        ),
+        {
+            "id": request_id,
+            "reference": reference,
+            "kind": new.kind,
+            "service_code": new.service_code,
+            "description": new.description,
+            "channel": new.channel,
+            "contact": json.dumps(new.contact.as_json()),
+            "anonymous": not new.contact.reachable,
+            "actionable": actionable,
+            "attributes": json.dumps(answers),
+            "geom": point,
+            "ward_code": ward_code,
+            "address": (new.address or "").strip() or None,
+            "parent_id": parent[0] if parent else None,
+            "notice": notice,
+            "media_url": new.media_url,
+            "now": now,
+            "ack_due": due.acknowledge if due else None,
+            "notify_due": due.notify if due else None,
+            "due": due.complete if due else None,
+        },
+    )

@@ -1,0 +1,311 @@
+"""The one way a request changes: ``change_request``, which checks, applies and logs.
+
+Every status change, note, customer notice, escalation and rating goes through here, so
+the ``request_event`` log is complete: who did what, when, from which status to which.
+"""
+
+from __future__ import annotations
+
+import json
+from dataclasses import dataclass
+from datetime import UTC, datetime
+from typing import Any
+
+from sqlalchemy import Connection, text
+
+from geosvc.errors import ConflictError, InvalidInputError
+from geosvc.requests.repo import RequestRecord, get_request
+from geosvc.requests.standards import Breach, DueDates, Targets, due_dates, extend_for_hold
+from geosvc.requests.transitions import Action, Resolution, Status, next_status
+from geosvc.requests.working_days import WorkingCalendar
+
+EVENT_KIND = {
+    Action.ACKNOWLEDGE: "acknowledged",
+    Action.ASSIGN: "assigned",
+    Action.START: "status",
+    Action.HOLD: "on_hold",
+    Action.RESUME: "resumed",
+    Action.NOTE: "note",
+    Action.NOTIFY: "customer_notified",
+    Action.ESCALATE: "escalated",
+    Action.CLOSE: "closed",
+    Action.REOPEN: "reopened",
+    Action.RATE: "rated",
+}
+# What a citizen sees of the history by default; staff may make a note public.
+PUBLIC_BY_DEFAULT = frozenset(
+    {
+        Action.ACKNOWLEDGE,
+        Action.START,
+        Action.HOLD,
+        Action.RESUME,
+        Action.NOTIFY,
+        Action.CLOSE,
+        Action.REOPEN,
+    }
+)
+NEEDS_NOTE = {
+    Action.HOLD: "a reason for the hold",
+    Action.NOTE: "the note",
+    Action.NOTIFY: "the message sent to the customer",
+    Action.REOPEN: "why the request is reopened",
+}
+
+
+@dataclass(frozen=True)
+class Change:
+    """One change to a request, as asked for by ``actor``."""
+
+    action: Action
+    actor: str
+    note: str = ""
+    public: bool | None = None
+    assignee: str | None = None
+    resolution: Resolution | None = None
+    rating: int | None = None
+    resolved: bool | None = None
+    breach: Breach | None = None
+
+
+def change_request(
+    conn: Connection,
+    key: int | str,
+    change: Change,
+    calendar: WorkingCalendar,
+    now: datetime | None = None,
+) -> RequestRecord:
+    """Apply ``change`` to the request with id or reference ``key``, log it, return the result.
+
+    Raises ConflictError when the request's status does not allow the action and
+    InvalidInputError when the change lacks what the action needs (a note, an assignee,
+    a resolution, a rating). Runs in the caller's transaction with the request row locked.
+    """
+    now = now or datetime.now(UTC)
+    _check_change(change)
+    record = get_request(conn, key, lock=True)
+    status = next_status(change.action, record.status, record.resume_status)
+    updates, data = _updates(conn, change, record, calendar, now)
+    updates |= {"status": status, "updated_at": now}
+    if change.action is not Action.NOTE and change.note and _is_public(change):
+        updates["status_notes"] = change.note
+    _update_row(conn, record.id, updates)
+    log_event(
+        conn,
+        record.id,
+        EVENT_KIND[change.action],
+        change.actor,
+        at=now,
+        status_from=record.status,
+        status_to=status,
+        note=change.note,
+        public=_is_public(change),
+        data=data,
+    )
+    if change.action is Action.CLOSE:
+        _close_duplicates(conn, record, change, calendar, now)
+    return get_request(conn, record.id)
+
+
+def log_event(
+    conn: Connection,
+    request_id: int,
+    kind: str,
+    actor: str,
+    *,
+    at: datetime,
+    status_from: str | None = None,
+    status_to: str | None = None,
+    note: str = "",
+    public: bool = True,
+    data: dict[str, Any] | None = None,
+) -> None:
+    """Append one event to a request's history."""
+    conn.execute(
+        text(
+            """
+            INSERT INTO request_event
+                (request_id, kind, actor, at, status_from, status_to, note, public, data)
+            VALUES (:request_id, :kind, :actor, :at, :status_from, :status_to, :note, :public,
+                    CAST(:data AS jsonb))
+            """
+        ),
+        {
+            "request_id": request_id,
+            "kind": kind,
+            "actor": actor,
+            "at": at,
+            "status_from": status_from,
+            "status_to": status_to,
+            "note": note,
+            "public": public,
+            "data": json.dumps(data or {}),
+        },
+    )
+
+
+def _is_public(change: Change) -> bool:
+    return change.public if change.public is not None else change.action in PUBLIC_BY_DEFAULT
+
+
+def _check_change(change: Change) -> None:
+    if not change.actor.strip():
+        raise InvalidInputError("Every change needs the name of who made it.")
+    if change.action in NEEDS_NOTE and not change.note.strip():
+        raise InvalidInputError(
+            f"To {change.action.value} a request, give {NEEDS_NOTE[change.action]}."
+        )
+    if change.action is Action.ASSIGN and not (change.assignee or "").strip():
+        raise InvalidInputError("To assign a request, name the officer or team it goes to.")
+    if change.action is Action.CLOSE and change.resolution is None:
+        raise InvalidInputError(
+            "To close a request, give its resolution: "
+            + ", ".join(r.value for r in Resolution)
+            + "."
+        )
+    if change.action is Action.RATE and not (change.rating and 1 <= change.rating <= 5):
+        raise InvalidInputError("A rating is a whole number from 1 to 5.")
+    if change.action is Action.ESCALATE and change.breach is None:
+        raise InvalidInputError("An escalation needs the breach it answers.")
+
+
+def _updates(
+    conn: Connection,
+    change: Change,
+    record: RequestRecord,
+    calendar: WorkingCalendar,
+    now: datetime,
+) -> tuple[dict[str, Any], dict[str, Any]]:
+    """The columns ``change`` sets, and the data its event records."""
+    match change.action:
+        case Action.ACKNOWLEDGE:
+            return {"acknowledged_at": record.acknowledged_at or now}, {}
+        case Action.ASSIGN:
+            return {"assigned_to": change.assignee}, {"assignee": change.assignee}
+        case Action.HOLD:
+            return {"on_hold_since": now, "resume_status": record.status}, {}
+        case Action.RESUME:
+            return _resume(record, calendar, now)
+        case Action.NOTIFY:
+            return {"notified_at": now}, {}
+        case Action.ESCALATE:
+            return _escalate(record, change, now)
+        case Action.CLOSE:
+            resolution = change.resolution.value if change.resolution else None
+            hold = {"on_hold_since": None, "resume_status": None}
+            return {"closed_at": now, "resolution": resolution} | hold, {"resolution": resolution}
+        case Action.REOPEN:
+            return _reopen(conn, record, calendar, now), {}
+        case Action.RATE:
+            return _rate(record, change, now)
+    return {}, {}
+
+
+def _resume(
+    record: RequestRecord, calendar: WorkingCalendar, now: datetime
+) -> tuple[dict[str, Any], dict[str, Any]]:
+    updates: dict[str, Any] = {"on_hold_since": None, "resume_status": None}
+    due = _stored_due(record)
+    if due is None or record.on_hold_since is None:
+        return updates, {"paused_working_days": 0}
+    moved, paused = extend_for_hold(calendar, due, record.on_hold_since, now)
+    updates |= {
+        "acknowledge_due_at": moved.acknowledge,
+        "notify_due_at": moved.notify,
+        "due_at": moved.complete,
+    }
+    return updates, {"paused_working_days": paused, "due_at": moved.complete.isoformat()}
+
+
+def _stored_due(record: RequestRecord) -> DueDates | None:
+    if record.due_at is None or record.acknowledge_due_at is None or record.notify_due_at is None:
+        return None
+    return DueDates(record.acknowledge_due_at, record.notify_due_at, record.due_at)
+
+
+def _escalate(
+    record: RequestRecord, change: Change, now: datetime
+) -> tuple[dict[str, Any], dict[str, Any]]:
+    breach = change.breach.value if change.breach else ""
+    if breach in record.escalations:
+        raise ConflictError(f"{record.reference} has already been escalated for {breach}.")
+    updates = {"escalations": [*record.escalations, breach], "escalated_at": now}
+    if change.breach is Breach.URGENT:
+        updates["priority"] = 1
+    return updates, {"breach": breach, "due_at": _iso(record.due_at)}
+
+
+def _reopen(
+    conn: Connection, record: RequestRecord, calendar: WorkingCalendar, now: datetime
+) -> dict[str, Any]:
+    targets = service_targets(conn, record.service_code)
+    due = due_dates(calendar, now, targets) if record.actionable else None
+    return {
+        "closed_at": None,
+        "resolution": None,
+        "escalations": [],
+        "satisfaction": None,
+        "resolved_by_citizen": None,
+        "rated_at": None,
+        "acknowledge_due_at": due and due.acknowledge,
+        "notify_due_at": due and due.notify,
+        "due_at": due and due.complete,
+    }
+
+
+def _rate(
+    record: RequestRecord, change: Change, now: datetime
+) -> tuple[dict[str, Any], dict[str, Any]]:
+    if record.rated_at is not None:
+        raise ConflictError(f"{record.reference} has already been rated since it was closed.")
+    updates = {
+        "satisfaction": change.rating,
+        "resolved_by_citizen": change.resolved,
+        "feedback": change.note or None,
+        "rated_at": now,
+    }
+    return updates, {"rating": change.rating, "resolved": change.resolved}
+
+
+def _close_duplicates(
+    conn: Connection,
+    parent: RequestRecord,
+    change: Change,
+    calendar: WorkingCalendar,
+    now: datetime,
+) -> None:
+    """Close the open requests linked to ``parent``: their citizens reported the same thing."""
+    children = conn.execute(
+        text("SELECT id FROM service_request WHERE parent_id = :id AND status <> 'closed'"),
+        {"id": parent.id},
+    ).scalars()
+    note = change.note or f"Closed with {parent.reference}, which reported the same problem."
+    for child in list(children):
+        closing = Change(Action.CLOSE, change.actor, note=note, resolution=change.resolution)
+        change_request(conn, int(child), closing, calendar, now)
+
+
+def service_targets(conn: Connection, service_code: str) -> Targets:
+    """The standards of a service type."""
+    row = conn.execute(
+        text(
+            "SELECT acknowledge_days, notify_days, complete_days FROM service_type "
+            "WHERE code = :code"
+        ),
+        {"code": service_code},
+    ).one()
+    return Targets(*row)
+
+
+def _update_row(conn: Connection, request_id: int, updates: dict[str, Any]) -> None:
+    assignments = ", ".join(f"{column} = :{column}" for column in updates)
+    conn.execute(
+        text(f"UPDATE service_request SET {assignments} WHERE id = :id"),
+        updates | {"id": request_id},
+    )
+
+
+def _iso(value: datetime | None) -> str | None:
+    return value.isoformat() if value else None
+
+
+__all__ = ["Change", "Status", "change_request", "log_event", "service_targets"]
