@@ -14,6 +14,7 @@ from typing import Any
 
 from sqlalchemy import Connection, text
 
+from geosvc.config import Settings
 from geosvc.db import SRID
 from geosvc.errors import InvalidInputError
 from geosvc.geo import CoordinateProblem, Extent, coordinate_problems
@@ -24,7 +25,7 @@ from geosvc.requests.reference import reference_number
 from geosvc.requests.repo import RequestRecord, get_request
 from geosvc.requests.standards import Breach, DueDates, Targets, due_dates
 from geosvc.requests.transitions import Action
-from geosvc.requests.working_days import WorkingCalendar
+from geosvc.requests.working_days import WorkingCalendar, calendar_for
 from geosvc.wards.assign import locate
 
 KINDS = ("request", "complaint", "compliment")
@@ -88,6 +89,15 @@ class IntakePolicy:
     calendar: WorkingCalendar
     reference_prefix: str = "GSV"
     anonymous_actionable: bool = False
+
+
+def policy_for(settings: Settings) -> IntakePolicy:
+    """The intake policy the settings describe."""
+    return IntakePolicy(
+        calendar=calendar_for(settings),
+        reference_prefix=settings.reference_prefix,
+        anonymous_actionable=settings.anonymous_actionable,
+    )
 
 
 def create_request(
