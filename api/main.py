@@ -2,16 +2,19 @@
 
 from __future__ import annotations
 
+import asyncio
 from collections.abc import AsyncIterator
-from contextlib import asynccontextmanager
+from contextlib import asynccontextmanager, suppress
 
 from fastapi import FastAPI
 
 from api.problems import add_problem_handlers
-from api.routers import health, wards
+from api.routers import health, requests, status, wards
 from geosvc import __version__
 from geosvc.config import Settings, get_settings
 from geosvc.db import make_engine
+from geosvc.requests.schedule import escalate_forever
+from geosvc.requests.working_days import calendar_for
 
 
 def create_app(settings: Settings | None = None) -> FastAPI:
@@ -21,7 +24,17 @@ def create_app(settings: Settings | None = None) -> FastAPI:
     @asynccontextmanager
     async def lifespan(app: FastAPI) -> AsyncIterator[None]:
         app.state.engine = make_engine(settings.database_url)
+        job = None
+        if settings.escalation_interval_s > 0:
+            calendar = calendar_for(settings)
+            job = asyncio.create_task(
+                escalate_forever(app.state.engine, calendar, settings.escalation_interval_s)
+            )
         yield
+        if job is not None:
+            job.cancel()
+            with suppress(asyncio.CancelledError):
+                await job
         app.state.engine.dispose()
 
     app = FastAPI(
@@ -34,4 +47,6 @@ def create_app(settings: Settings | None = None) -> FastAPI:
     add_problem_handlers(app)
     app.include_router(health.router)
     app.include_router(wards.router)
+    app.include_router(requests.router)
+    app.include_router(status.router)
     return app

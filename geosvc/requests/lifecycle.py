@@ -66,6 +66,17 @@ class Change:
     resolved: bool | None = None
     breach: Breach | None = None
 
+    def __post_init__(self) -> None:
+        # Callers (API, CLI) pass plain strings; an unknown resolution is named, not a crash.
+        if self.resolution is not None and not isinstance(self.resolution, Resolution):
+            try:
+                object.__setattr__(self, "resolution", Resolution(self.resolution))
+            except ValueError:
+                names = ", ".join(r.value for r in Resolution)
+                raise InvalidInputError(
+                    f"resolution must be one of {names}, not {self.resolution!r}."
+                ) from None
+
 
 def change_request(
     conn: Connection,

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from datetime import UTC, date, datetime, time
+from datetime import UTC, date, datetime, time, timedelta
 from zoneinfo import ZoneInfo
 
 import pytest
@@ -70,3 +70,51 @@ def test_due_date_is_exactly_n_working_days_later(start: datetime, days: int) ->
     due = CAL.add_working_days(lodged, days)
     assert CAL.is_working_day(due.date())
     assert CAL.working_days_between(lodged, due) == days
+
+
+# South Africa's public holidays that close offices on a weekday, written out by hand from
+# the Public Holidays Act (a Sunday holiday moves to the Monday; Saturday ones do not move).
+WEEKDAY_HOLIDAYS = {
+    2025: [
+        "01-01", "03-21", "04-18", "04-21", "04-28", "05-01",
+        "06-16", "09-24", "12-16", "12-25", "12-26",
+    ],
+    2026: [
+        "01-01", "04-03", "04-06", "04-27", "05-01", "06-16",
+        "08-10", "09-24", "11-04", "12-16", "12-25",
+    ],  # 4 November 2026: local government elections, a declared public holiday
+    2027: [
+        "01-01", "03-22", "03-26", "03-29", "04-27", "06-16",
+        "08-09", "09-24", "12-16", "12-27",
+    ],
+}  # fmt: skip
+
+
+@pytest.mark.parametrize("year", sorted(WEEKDAY_HOLIDAYS))
+def test_weekday_public_holidays_2025_to_2027(year: int) -> None:
+    day, closed = date(year, 1, 1), []
+    while day.year == year:
+        if day.weekday() < 5 and not CAL.is_working_day(day):
+            closed.append(day.strftime("%m-%d"))
+        day += timedelta(days=1)
+    assert closed == WEEKDAY_HOLIDAYS[year]
+
+
+@pytest.mark.parametrize(
+    ("lodged", "days", "due"),
+    [
+        # Easter 2025: Good Friday 18 April, Family Day 21 April.
+        (date(2025, 4, 17), 2, date(2025, 4, 23)),
+        # Freedom Day 2025 on a Sunday, observed Monday 28 April.
+        (date(2025, 4, 25), 1, date(2025, 4, 29)),
+        # Easter 2027 next to Human Rights Day observed on Monday 22 March.
+        (date(2027, 3, 19), 5, date(2027, 3, 31)),
+        # 21 working days over Christmas 2026 (Day of Goodwill falls on a Saturday).
+        (date(2026, 12, 1), 21, date(2027, 1, 4)),
+        # Christmas 2027: the Day of Goodwill on a Sunday is observed on Monday 27 December.
+        (date(2027, 12, 23), 2, date(2027, 12, 28)),
+    ],
+)
+def test_due_dates_across_holidays(lodged: date, days: int, due: date) -> None:
+    start = datetime.combine(lodged, time(10, 0), tzinfo=SAST)
+    assert CAL.add_working_days(start, days) == datetime.combine(due, time(16, 30), tzinfo=SAST)

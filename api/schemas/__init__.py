@@ -1,0 +1,1 @@
+"""Bodies the API reads and writes."""
