@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import typer
 
-from etl import db, demo, wards
+from etl import db, demo, keys, requests, wards
 from etl.serve import serve
 
 app = typer.Typer(
@@ -17,6 +17,8 @@ app.add_typer(db.app, name="db")
 app.add_typer(wards.app, name="wards")
 app.add_typer(wards.census_app, name="census")
 app.add_typer(demo.services_app, name="services")
+app.add_typer(requests.app, name="requests")
+app.add_typer(keys.app, name="keys")
 app.add_typer(demo.app, name="demo")
 app.command()(demo.analyse)
 app.command()(serve)

@@ -46,7 +46,7 @@ def test_db_upgrade_creates_the_database_and_is_idempotent(template_url: str) ->
         assert "created the database" in first.stdout
         second = geosvc(url, "db", "upgrade")
         assert second.returncode == 0, second.stderr
-        assert second.stdout.strip() == "schema at revision 0001"
+        assert second.stdout.strip() == "schema at revision 0002"
         assert _scalar(url, "SELECT extname FROM pg_extension WHERE extname = 'postgis'")
     finally:
         _drop_database(url)
