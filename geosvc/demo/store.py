@@ -18,8 +18,10 @@ import numpy as np
 import pandas as pd
 from sqlalchemy import Connection, text
 
+from geosvc.config import get_settings
 from geosvc.db import copy_rows, frame_rows
 from geosvc.requests.reference import reference_number
+from geosvc.requests.working_days import calendar_for
 from geosvc.wards.assign import WardIndex
 
 INCIDENTS_FILE = "incidents.csv"
@@ -76,6 +78,7 @@ def _store_requests(
     frame = incidents.copy()
     frame["ward_code"] = index.assign(frame["lon"].to_numpy(), frame["lat"].to_numpy())
     frame = _lifecycle(frame, now)
+    frame = _due_dates(conn, frame)
     first_id = int(
         conn.execute(
             text("SELECT setval('service_request_id_seq', nextval('service_request_id_seq') + :n)"),
@@ -102,6 +105,9 @@ def _store_requests(
         "updated_at",
         "acknowledged_at",
         "closed_at",
+        "acknowledge_due_at",
+        "notify_due_at",
+        "due_at",
     ]
     frame["geom"] = _ewkt_points(frame)
     copy_rows(conn, "service_request", columns, frame_rows(frame[columns]))
@@ -128,6 +134,22 @@ def _lifecycle(frame: pd.DataFrame, now: datetime) -> pd.DataFrame:
     frame["status"] = np.select([closed, acknowledged], ["closed", "acknowledged"], "received")
     frame["resolution"] = pd.Series("fixed", index=frame.index).where(closed)
     frame["updated_at"] = frame["closed_at"].fillna(frame["acknowledged_at"]).fillna(requested)
+    return frame
+
+
+def _due_dates(conn: Connection, frame: pd.DataFrame) -> pd.DataFrame:
+    """Each request's due dates from its service type's standards, as on lodging."""
+    targets = pd.read_sql(
+        text("SELECT code, acknowledge_days, notify_days, complete_days FROM service_type"),
+        conn,
+        index_col="code",
+    )
+    calendar = calendar_for(get_settings())
+    per_row = targets.reindex(frame["service_code"]).fillna(21).astype(int).to_numpy()
+    for column, days in zip(
+        ("acknowledge_due_at", "notify_due_at", "due_at"), per_row.T, strict=True
+    ):
+        frame[column] = calendar.add_working_days_many(frame["requested_at"], days).to_numpy()
     return frame
 
 

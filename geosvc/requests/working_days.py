@@ -13,6 +13,9 @@ from functools import cached_property
 from zoneinfo import ZoneInfo
 
 import holidays
+import numpy as np
+import numpy.typing as npt
+import pandas as pd
 
 from geosvc.config import Settings
 
@@ -94,6 +97,42 @@ class WorkingCalendar:
         for _ in range(days):
             day = self.next_working_day(day)
         return datetime.combine(day, self.closes, tzinfo=self.zone)
+
+    def add_working_days_many(self, starts: pd.Series, days: npt.ArrayLike) -> pd.Series:
+        """``add_working_days`` for many requests at once (imports, the demo).
+
+        numpy's business-day arithmetic does the counting, with this calendar's holidays;
+        ``starts`` must be time-zone aware. Same rules as ``add_working_days``.
+        """
+        local = starts.dt.tz_convert(self.zone)
+        day0 = local.dt.tz_localize(None).dt.normalize().to_numpy().astype("datetime64[D]")
+        targets = np.broadcast_to(np.asarray(days, dtype=np.int64), day0.shape)
+        if (targets < 0).any():
+            raise ValueError("a target cannot be negative")
+        after_hours = (local.dt.tz_localize(None) - local.dt.tz_localize(None).dt.normalize()) >= (
+            pd.Timedelta(hours=self.closes.hour, minutes=self.closes.minute)
+        )
+        holidays_ = self._holiday_dates(day0)
+        # Day 0 never counts: roll a day off back to the last working day, then count on.
+        due = np.busday_offset(day0, targets, roll="backward", holidays=holidays_)
+        same_day = np.busday_offset(day0, 0, roll="forward", holidays=holidays_)
+        next_day = np.busday_offset(day0, 1, roll="backward", holidays=holidays_)
+        zero = np.where(after_hours.to_numpy() & (same_day == day0), next_day, same_day)
+        due = np.where(targets == 0, zero, due)
+        closing = pd.to_datetime(due) + pd.Timedelta(
+            hours=self.closes.hour, minutes=self.closes.minute
+        )
+        return pd.Series(closing, index=starts.index).dt.tz_localize(self.zone)
+
+    def _holiday_dates(self, days: npt.NDArray[np.datetime64]) -> npt.NDArray[np.datetime64]:
+        if len(days) == 0:
+            return np.array([], dtype="datetime64[D]")
+        first = int(str(days.min())[:4])
+        last = int(str(days.max())[:4]) + 2  # targets run into the next year
+        found = holidays.country_holidays(
+            self.country, subdiv=self.subdivision, years=range(first, last + 1)
+        )
+        return np.array(sorted(found.keys()), dtype="datetime64[D]")
 
     def working_days_between(self, start: datetime, end: datetime) -> int:
         """Working days after ``start``'s day up to and including ``end``'s day (local dates)."""

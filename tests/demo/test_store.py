@@ -42,6 +42,13 @@ def test_store_assigns_wards_and_a_history(conn: Connection, tmp_path: Path) -> 
         )
     ).one()
     assert events[0] == events[1] > 0
+    undated = conn.execute(
+        text(
+            "SELECT count(*) FROM service_request WHERE NOT "
+            "(requested_at < acknowledge_due_at AND acknowledge_due_at <= due_at)"
+        )
+    )
+    assert undated.scalar_one() == 0
     assert store_demo(conn, tmp_path).already_loaded
 
 

@@ -5,6 +5,7 @@ from __future__ import annotations
 from datetime import UTC, date, datetime, time, timedelta
 from zoneinfo import ZoneInfo
 
+import pandas as pd
 import pytest
 from hypothesis import given
 from hypothesis import strategies as st
@@ -118,3 +119,17 @@ def test_weekday_public_holidays_2025_to_2027(year: int) -> None:
 def test_due_dates_across_holidays(lodged: date, days: int, due: date) -> None:
     start = datetime.combine(lodged, time(10, 0), tzinfo=SAST)
     assert CAL.add_working_days(start, days) == datetime.combine(due, time(16, 30), tzinfo=SAST)
+
+
+@given(
+    st.lists(
+        st.datetimes(min_value=datetime(2025, 1, 1), max_value=datetime(2027, 12, 31)),
+        min_size=1,
+        max_size=30,
+    ),
+    st.integers(min_value=0, max_value=30),
+)
+def test_vectorised_due_dates_equal_one_at_a_time(starts: list[datetime], days: int) -> None:
+    aware = [s.replace(tzinfo=SAST) for s in starts]
+    many = CAL.add_working_days_many(pd.Series(pd.to_datetime(aware)), days)
+    assert list(many) == [CAL.add_working_days(s, days) for s in aware]
