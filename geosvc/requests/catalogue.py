@@ -8,7 +8,7 @@ from pathlib import Path
 from typing import Any, Literal
 
 import yaml
-from pydantic import BaseModel, Field, ValidationError
+from pydantic import BaseModel, Field, ValidationError, model_validator
 from sqlalchemy import Connection, text
 
 from geosvc.errors import SourceFileError
@@ -50,6 +50,17 @@ class ServiceTypeSpec(BaseModel):
     notify_days: int = Field(15, ge=0)
     complete_days: int = Field(21, ge=0)
     attributes: list[ServiceAttribute] = []
+    duplicate_radius_m: float = Field(100.0, ge=0)
+    duplicate_window_hours: int = Field(72, ge=0)
+
+    @model_validator(mode="after")
+    def _acknowledge_before_completion(self) -> ServiceTypeSpec:
+        if self.acknowledge_days > self.complete_days:
+            raise ValueError(
+                f"acknowledge_days ({self.acknowledge_days}) is after complete_days "
+                f"({self.complete_days}); a request is acknowledged before it is completed"
+            )
+        return self
 
 
 def read_catalogue(path: Path = DEFAULT_CATALOGUE) -> list[ServiceTypeSpec]:
@@ -92,15 +103,19 @@ def store_catalogue(conn: Connection, specs: list[ServiceTypeSpec]) -> int:
         text(
             """
             INSERT INTO service_type (code, name, group_name, description, keywords, attributes,
-                                      urgent, acknowledge_days, notify_days, complete_days)
+                                      urgent, acknowledge_days, notify_days, complete_days,
+                                      duplicate_radius_m, duplicate_window_hours)
             VALUES (:code, :name, :group, :description, :keywords, CAST(:attributes AS jsonb),
-                    :urgent, :acknowledge_days, :notify_days, :complete_days)
+                    :urgent, :acknowledge_days, :notify_days, :complete_days,
+                    :duplicate_radius_m, :duplicate_window_hours)
             ON CONFLICT (code) DO UPDATE SET
                 name = EXCLUDED.name, group_name = EXCLUDED.group_name,
                 description = EXCLUDED.description, keywords = EXCLUDED.keywords,
                 attributes = EXCLUDED.attributes, urgent = EXCLUDED.urgent,
                 acknowledge_days = EXCLUDED.acknowledge_days,
-                notify_days = EXCLUDED.notify_days, complete_days = EXCLUDED.complete_days
+                notify_days = EXCLUDED.notify_days, complete_days = EXCLUDED.complete_days,
+                duplicate_radius_m = EXCLUDED.duplicate_radius_m,
+                duplicate_window_hours = EXCLUDED.duplicate_window_hours
             """
         ),
         [

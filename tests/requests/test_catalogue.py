@@ -27,7 +27,7 @@ def test_default_catalogue_covers_the_basic_services(conn: Connection) -> None:
     row = conn.execute(text("SELECT * FROM service_type WHERE code = 'water_outage'")).mappings()
     water = row.one()
     assert water["urgent"] is True
-    assert (water["acknowledge_days"], water["notify_days"], water["complete_days"]) == (5, 15, 2)
+    assert (water["acknowledge_days"], water["notify_days"], water["complete_days"]) == (1, 15, 2)
 
 
 def test_csv_catalogue_with_defaults(conn: Connection, tmp_path: Path) -> None:
@@ -49,6 +49,10 @@ def test_csv_catalogue_with_defaults(conn: Connection, tmp_path: Path) -> None:
         (
             "services:\n  - code: a\n    name: x\n    group: y\n    complete_days: -1\n",
             "complete_days",
+        ),
+        (
+            "services:\n  - {code: a, name: x, group: y, acknowledge_days: 3, complete_days: 2}\n",
+            "acknowledged before it is completed",
         ),
         ("services: []\n", "lists no services"),
         ("nothing: here\n", "has no 'services' list"),
