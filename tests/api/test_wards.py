@@ -7,6 +7,7 @@ import shapely
 from shapely.geometry import shape
 
 from api.main import create_app
+from geosvc import schema
 from geosvc.config import Settings
 from tests.conftest import LiveServer
 
@@ -62,7 +63,7 @@ def test_healthz_reports_the_database(api: str) -> None:
     body = httpx.get(f"{api}/healthz").json()
     assert body["status"] == "ok"
     assert body["database"] == "reachable"
-    assert body["schema"] == "0001"
+    assert body["schema"] == schema.head_revision()
     assert body["postgis"].startswith("3.")
 
 

@@ -19,7 +19,7 @@ def _insert_ward(conn: Connection, code: str, geom: str) -> None:
 
 
 def test_migrated_to_head(conn: Connection) -> None:
-    assert schema.current_revision(conn.engine) == schema.head_revision() == "0001"
+    assert schema.current_revision(conn.engine) == schema.head_revision() == "0002"
 
 
 def test_geometry_columns_are_4326_with_gist_indexes(conn: Connection) -> None:
@@ -98,3 +98,17 @@ def test_closed_requests_carry_their_closing_time(conn: Connection) -> None:
                 "VALUES ('T-4', 'pothole', '1 Main Road', 'closed')"
             )
         )
+
+
+def test_every_migration_goes_down_and_up_again(scratch_url: str) -> None:
+    from alembic import command
+
+    from geosvc.db import make_engine
+
+    engine = make_engine(scratch_url)
+    config = schema.alembic_config(scratch_url)
+    command.downgrade(config, "base")
+    assert schema.current_revision(engine) is None
+    schema.upgrade(engine)
+    assert schema.current_revision(engine) == schema.head_revision()
+    engine.dispose()
