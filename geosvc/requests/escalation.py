@@ -25,7 +25,8 @@ _NOTES = {
     Breach.COMPLETE: "Not completed within the service standard.",
 }
 
-# Candidates only: breaches() decides. The index on due_at keeps this cheap.
+# The same rules as breaches(), in SQL, so that only requests with a breach to escalate
+# come back (breaches() stays the reference and decides).
 _CANDIDATES = text(
     """
     SELECT r.id, r.status, t.urgent, r.actionable, r.acknowledged_at IS NOT NULL AS acknowledged,
@@ -34,8 +35,13 @@ _CANDIDATES = text(
     FROM service_request r JOIN service_type t ON t.code = r.service_code
     WHERE r.status NOT IN ('closed', 'on_hold') AND r.actionable
       AND ((t.urgent AND NOT 'urgent' = ANY(r.escalations))
-           OR r.acknowledge_due_at < :now OR r.notify_due_at < :now OR r.due_at < :now)
+           OR (r.acknowledged_at IS NULL AND r.acknowledge_due_at < :now
+               AND NOT 'acknowledge' = ANY(r.escalations))
+           OR (r.notified_at IS NULL AND r.notify_due_at < :now
+               AND NOT 'notify' = ANY(r.escalations))
+           OR (r.due_at < :now AND NOT 'complete' = ANY(r.escalations)))
     ORDER BY r.id
+    LIMIT :limit
     """
 )
 
@@ -50,12 +56,20 @@ class Escalation:
 
 
 def escalate_due(
-    conn: Connection, calendar: WorkingCalendar, now: datetime | None = None
+    conn: Connection,
+    calendar: WorkingCalendar,
+    now: datetime | None = None,
+    limit: int | None = None,
 ) -> list[Escalation]:
-    """Escalate every breach at ``now`` not escalated before; returns what was escalated."""
+    """Escalate every breach at ``now`` not escalated before; returns what was escalated.
+
+    ``limit`` caps how many requests one call handles, so that a caller can commit in
+    batches and not hold thousands of row locks at once.
+    """
     now = now or datetime.now(UTC)
     done: list[Escalation] = []
-    for row in conn.execute(_CANDIDATES, {"now": now}).mappings().all():
+    rows = conn.execute(_CANDIDATES, {"now": now, "limit": limit}).mappings().all()
+    for row in rows:
         due = None
         if row["due_at"] is not None:
             due = DueDates(row["acknowledge_due_at"], row["notify_due_at"], row["due_at"])

@@ -13,13 +13,21 @@ from geosvc.requests.working_days import WorkingCalendar
 log = logging.getLogger("geosvc.escalation")
 
 
+BATCH = 200
+
+
 def escalate_once(engine: Engine, calendar: WorkingCalendar) -> int:
-    """Run the escalation job in its own transaction; returns how many escalations it made."""
-    with engine.begin() as conn:
-        done = escalate_due(conn, calendar)
-    for escalation in done:
-        log.info("escalated %s: %s", escalation.reference, escalation.breach.value)
-    return len(done)
+    """Run the escalation job, committing every ``BATCH`` requests so staff are never
+    kept waiting on a locked request; returns how many escalations it made."""
+    total = 0
+    while True:
+        with engine.begin() as conn:
+            done = escalate_due(conn, calendar, limit=BATCH)
+        for escalation in done:
+            log.info("escalated %s: %s", escalation.reference, escalation.breach.value)
+        total += len(done)
+        if not done:
+            return total
 
 
 async def escalate_forever(engine: Engine, calendar: WorkingCalendar, interval_s: float) -> None:
