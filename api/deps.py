@@ -24,10 +24,14 @@ def get_settings(request: Request) -> Settings:
 
 
 def get_connection(engine: Annotated[Engine, Depends(get_engine)]) -> Iterator[Connection]:
-    """A connection in a transaction, committed when the handler returns without error."""
+    """A connection in a transaction, committed when the handler returns without error.
+
+    Used with ``scope="function"`` so the commit happens before the response is sent: a
+    client is never told 200 for a write whose commit then fails.
+    """
     with engine.begin() as conn:
         yield conn
 
 
-ConnectionDep = Annotated[Connection, Depends(get_connection)]
+ConnectionDep = Annotated[Connection, Depends(get_connection, scope="function")]
 SettingsDep = Annotated[Settings, Depends(get_settings)]

@@ -8,6 +8,7 @@ from contextlib import asynccontextmanager, suppress
 
 from fastapi import FastAPI
 
+from api.open311.router import router as open311_router
 from api.problems import add_problem_handlers
 from api.routers import health, requests, status, wards
 from geosvc import __version__
@@ -49,4 +50,5 @@ def create_app(settings: Settings | None = None) -> FastAPI:
     app.include_router(wards.router)
     app.include_router(requests.router)
     app.include_router(status.router)
+    app.include_router(open311_router)
     return app

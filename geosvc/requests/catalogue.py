@@ -11,7 +11,7 @@ import yaml
 from pydantic import BaseModel, Field, ValidationError, model_validator
 from sqlalchemy import Connection, text
 
-from geosvc.errors import SourceFileError
+from geosvc.errors import NotFoundError, SourceFileError
 
 DEFAULT_CATALOGUE = Path(__file__).with_name("default_catalogue.yaml")
 Datatype = Literal["string", "number", "datetime", "text", "singlevaluelist", "multivaluelist"]
@@ -125,3 +125,25 @@ def store_catalogue(conn: Connection, specs: list[ServiceTypeSpec]) -> int:
         ],
     )
     return len(specs)
+
+
+_SERVICE_SQL = """
+    SELECT code, name, group_name AS "group", description, keywords, urgent,
+           acknowledge_days, notify_days, complete_days, attributes,
+           duplicate_radius_m, duplicate_window_hours
+    FROM service_type WHERE active
+"""
+
+
+def active_services(conn: Connection) -> list[ServiceTypeSpec]:
+    """The services the municipality offers now, by group and name."""
+    rows = conn.execute(text(_SERVICE_SQL + " ORDER BY group_name, name, code")).mappings()
+    return [ServiceTypeSpec.model_validate(dict(row)) for row in rows]
+
+
+def get_service(conn: Connection, code: str) -> ServiceTypeSpec:
+    """The active service ``code``; NotFoundError for an unknown or withdrawn one."""
+    row = conn.execute(text(_SERVICE_SQL + " AND code = :code"), {"code": code}).mappings().first()
+    if row is None:
+        raise NotFoundError(f"There is no service {code!r}.")
+    return ServiceTypeSpec.model_validate(dict(row))

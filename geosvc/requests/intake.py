@@ -16,10 +16,10 @@ from sqlalchemy import Connection, text
 
 from geosvc.config import Settings
 from geosvc.db import SRID
-from geosvc.errors import InvalidInputError
+from geosvc.errors import InvalidInputError, NotFoundError
 from geosvc.geo import CoordinateProblem, Extent, coordinate_problems
 from geosvc.requests.attributes import Answer, validate_answers
-from geosvc.requests.catalogue import ServiceAttribute
+from geosvc.requests.catalogue import ServiceTypeSpec, get_service
 from geosvc.requests.lifecycle import Change, change_request, log_event
 from geosvc.requests.reference import reference_number
 from geosvc.requests.repo import RequestRecord, get_request
@@ -112,14 +112,14 @@ def create_request(
     """
     now = now or datetime.now(UTC)
     service = _service(conn, new.service_code)
-    answers = validate_answers(service.code, service.questions, new.answers)
+    answers = validate_answers(service.code, service.attributes, new.answers)
     _check_text(new)
     ward_code = _ward(conn, new)
     actionable = new.contact.reachable or policy.anonymous_actionable
     parent = _duplicate_parent(conn, new, service, now)
     request_id = int(conn.execute(text("SELECT nextval('service_request_id_seq')")).scalar_one())
     reference = reference_number(policy.reference_prefix, now, request_id)
-    due = due_dates(policy.calendar, now, service.targets) if actionable else None
+    due = due_dates(policy.calendar, now, _targets(service)) if actionable else None
     notice = service_notice(reference, parent, actionable, due.complete if due else None, policy)
     _insert(
         conn, new, request_id, reference, ward_code, answers, actionable, parent, due, notice, now
@@ -179,37 +179,17 @@ def service_notice(
     return " ".join(parts)
 
 
-@dataclass(frozen=True)
-class _Service:
-    code: str
-    urgent: bool
-    targets: Targets
-    questions: list[ServiceAttribute]
-    radius_m: float
-    window_hours: int
+def _service(conn: Connection, code: str) -> ServiceTypeSpec:
+    try:
+        return get_service(conn, code)
+    except NotFoundError:
+        raise InvalidInputError(
+            f"service_code {code!r} is not a service this municipality offers."
+        ) from None
 
 
-def _service(conn: Connection, code: str) -> _Service:
-    row = conn.execute(
-        text(
-            """
-            SELECT code, urgent, acknowledge_days, notify_days, complete_days, attributes,
-                   duplicate_radius_m, duplicate_window_hours, active
-            FROM service_type WHERE code = :code
-            """
-        ),
-        {"code": code},
-    ).first()
-    if row is None or not row.active:
-        raise InvalidInputError(f"service_code {code!r} is not a service this municipality offers.")
-    return _Service(
-        code=row.code,
-        urgent=row.urgent,
-        targets=Targets(row.acknowledge_days, row.notify_days, row.complete_days),
-        questions=[ServiceAttribute.model_validate(a) for a in row.attributes],
-        radius_m=row.duplicate_radius_m,
-        window_hours=row.duplicate_window_hours,
-    )
+def _targets(service: ServiceTypeSpec) -> Targets:
+    return Targets(service.acknowledge_days, service.notify_days, service.complete_days)
 
 
 def _check_text(new: NewRequest) -> None:
@@ -252,17 +232,19 @@ def jurisdiction_extent(conn: Connection) -> Extent | None:
 
 
 def _duplicate_parent(
-    conn: Connection, new: NewRequest, service: _Service, now: datetime
+    conn: Connection, new: NewRequest, service: ServiceTypeSpec, now: datetime
 ) -> tuple[int, str] | None:
     """The open request this one repeats: same type, within the radius and the window.
 
     The earliest request of the group is the parent, so every duplicate links to the same
     one; the bounding-box test lets PostGIS use the geometry index before measuring metres.
     """
-    if new.lon is None or new.lat is None or service.radius_m <= 0:
+    if new.lon is None or new.lat is None or service.duplicate_radius_m <= 0:
         return None
-    dlat = service.radius_m / 110_574 * 1.01
-    dlon = service.radius_m / (111_320 * max(math.cos(math.radians(new.lat)), 0.01)) * 1.01
+    radius = service.duplicate_radius_m
+    # A box a little larger than the circle, in degrees, for the index.
+    dlat = radius / 110_574 * 1.01
+    dlon = radius / (111_320 * max(math.cos(math.radians(new.lat)), 0.01)) * 1.01
     row = conn.execute(
         text(
             """
@@ -281,13 +263,13 @@ def _duplicate_parent(
         {
             "code": service.code,
             "now": now,
-            "hours": service.window_hours,
+            "hours": service.duplicate_window_hours,
             "lon": new.lon,
             "lat": new.lat,
             "dlon": dlon,
             "dlat": dlat,
             "srid": SRID,
-            "radius": service.radius_m,
+            "radius": service.duplicate_radius_m,
         },
     ).first()
     if row is None:

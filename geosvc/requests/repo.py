@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from collections.abc import Sequence
 from dataclasses import dataclass, field
 from datetime import datetime
 from typing import Any
@@ -9,6 +10,7 @@ from typing import Any
 from sqlalchemy import Connection, text
 
 from geosvc.errors import NotFoundError
+from geosvc.requests.transitions import OPEN
 
 #: The columns of a request as every reader sees it (``r`` is service_request, ``t`` its type).
 REQUEST_COLUMNS = """
@@ -212,8 +214,7 @@ def _filter_sql(where: RequestFilter) -> tuple[list[str], dict[str, Any]]:
     if where.statuses:
         statuses = set(where.statuses)
         if "open" in statuses:
-            statuses |= {"received", "acknowledged", "assigned", "in_progress", "on_hold"}
-            statuses |= {"reopened"}
+            statuses |= {s.value for s in OPEN}
         add("r.status = ANY(:statuses)", statuses=sorted(statuses - {"open"}))
     if where.requested_from:
         add("r.requested_at >= :requested_from", requested_from=where.requested_from)
@@ -244,3 +245,25 @@ def _filter_sql(where: RequestFilter) -> tuple[list[str], dict[str, Any]]:
             overdue_at=where.overdue_at,
         )
     return clauses, params
+
+
+def public_notes(conn: Connection, request_ids: Sequence[int]) -> dict[int, list[EventRecord]]:
+    """The public events of each of the requests, oldest first, in one query."""
+    notes: dict[int, list[EventRecord]] = {request_id: [] for request_id in request_ids}
+    if not request_ids:
+        return notes
+    rows = conn.execute(
+        text(
+            """
+            SELECT request_id, id, kind, actor, at, status_from, status_to, note, public, data
+            FROM request_event
+            WHERE public AND request_id = ANY(:ids)
+            ORDER BY request_id, at, id
+            """
+        ),
+        {"ids": list(request_ids)},
+    ).mappings()
+    for row in rows:
+        fields = dict(row)
+        notes[fields.pop("request_id")].append(EventRecord(**fields))
+    return notes
