@@ -215,7 +215,8 @@ def test_services_list_the_active_catalogue(
     assert pothole["service_name"] == "Pothole"
     assert pothole["group"] == "roads"
     assert pothole["keywords"] == "pothole, road, tar"
-    assert str(pothole["metadata"]).lower() == "false"
+    assert str(pothole["metadata"]).lower() == "true"
+    assert str(by_code["other"]["metadata"]).lower() == "false"
     assert str(by_code[signs]["metadata"]).lower() == "true"
 
 

@@ -17,6 +17,7 @@ CALLER = {
     "description": "No water since this morning",
     "first_name": "Thandi",
     "phone": "+27 82 555 0101",
+    "answers": {"extent": "street"},
 }
 
 KeyFor = Callable[[Role], dict[str, str]]
@@ -33,7 +34,10 @@ def key_for(conn: Connection) -> KeyFor:
 
 
 def lodge(api: str, headers: dict[str, str], **fields: object) -> dict[str, object]:
-    response = httpx.post(f"{api}/api/requests", json=CALLER | fields, headers=headers)
+    body = CALLER | fields
+    if body["service_code"] != "water_outage":
+        body.pop("answers")
+    response = httpx.post(f"{api}/api/requests", json=body, headers=headers)
     assert response.status_code == 201, response.text
     body: dict[str, object] = response.json()
     return body
@@ -43,6 +47,7 @@ def test_agent_lodges_and_reads_back_with_history(api: str, key_for: KeyFor) -> 
     agent = key_for(Role.AGENT)
     created = lodge(api, agent)
     assert created["channel"] == "phone"
+    assert created["attributes"] == {"extent": "street"}
     assert created["contact"] == {"first_name": "Thandi", "phone": "+27 82 555 0101"}
     detail = httpx.get(f"{api}/api/requests/{created['reference']}", headers=agent).json()
     assert [e["kind"] for e in detail["history"]] == ["received", "escalated"]  # urgent type
@@ -113,6 +118,13 @@ def test_list_filters_and_pages(api: str, key_for: KeyFor) -> None:
     assert closed["total"] == 0
     bad = httpx.get(f"{api}/api/requests", params={"bbox": "1,2,3"}, headers=staff)
     assert bad.status_code == 422
+
+
+def test_required_answer_is_asked_for(api: str, key_for: KeyFor) -> None:
+    body = CALLER | {"answers": {}}
+    response = httpx.post(f"{api}/api/requests", json=body, headers=key_for(Role.AGENT))
+    assert response.status_code == 422
+    assert response.json()["detail"] == "attribute[extent] is required: Who has no water?"
 
 
 def test_bad_location_is_refused_with_its_reason(api: str, key_for: KeyFor) -> None:
