@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from collections.abc import Callable
 from datetime import UTC, datetime
+from zoneinfo import ZoneInfo
 
 import typer
 
@@ -100,14 +101,15 @@ def show(reference: str = typer.Argument(..., help="The request's reference numb
     with engine().connect() as conn:
         record = get_request(conn, reference)
         history = request_history(conn, record.id)
+    zone = ZoneInfo(get_settings().timezone)
     typer.echo(_summary(record))
-    typer.echo(f"{record.service_name}: {record.description}")
+    typer.echo(f"{record.service_name}: {record.description or '(no description)'}")
     for event in history:
         change = f"{event.status_from or ''}->{event.status_to}" if event.status_to else ""
         visibility = "public" if event.public else "internal"
         typer.echo(
-            f"{event.at.isoformat()}\t{event.kind}\t{event.actor}\t{change}\t{visibility}\t"
-            f"{event.note}"
+            f"{event.at.astimezone(zone):%Y-%m-%d %H:%M}\t{event.kind}\t{event.actor}\t"
+            f"{change}\t{visibility}\t{event.note}"
         )
 
 
