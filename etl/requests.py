@@ -8,7 +8,7 @@ from zoneinfo import ZoneInfo
 
 import typer
 
-from etl.console import console, engine, fail_cleanly
+from etl.console import engine, errors, fail_cleanly
 from geosvc.config import get_settings
 from geosvc.requests.escalation import escalate_due
 from geosvc.requests.intake import Contact, NewRequest, create_request, policy_for
@@ -91,7 +91,7 @@ def list_(
         records, total = list_requests(conn, where)
     for record in records:
         typer.echo(_summary(record))
-    console.print(f"{len(records)} of {total} requests", style="dim")
+    errors.print(f"{len(records)} of {total} requests", style="dim")
 
 
 @app.command()
@@ -181,4 +181,4 @@ def escalate() -> None:
         done = escalate_due(conn, calendar_for(get_settings()))
     for escalation in done:
         typer.echo(f"{escalation.reference}\t{escalation.breach.value}")
-    console.print(f"{len(done)} escalations", style="dim")
+    errors.print(f"{len(done)} escalations", style="dim")

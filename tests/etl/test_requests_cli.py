@@ -53,7 +53,7 @@ def test_lodge_act_show_and_escalate(scratch_url: str) -> None:
 
     escalated = geosvc(scratch_url, "requests", "escalate")
     assert escalated.returncode == 0, escalated.stderr
-    assert "0 escalations" in escalated.stdout
+    assert "0 escalations" in escalated.stderr
 
     bad = geosvc(scratch_url, "requests", "lodge", "--service", "pothole", "--lat", "0",
                  "--lon", "0", "--by", "agent")  # fmt: skip
