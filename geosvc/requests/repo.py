@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import uuid
 from collections.abc import Sequence
 from dataclasses import dataclass, field
 from datetime import datetime
@@ -107,33 +108,24 @@ def get_request(conn: Connection, key: int | str, *, lock: bool = False) -> Requ
     """
     where = "r.id = :key" if isinstance(key, int) else "r.reference = :key"
     lock_clause = " FOR UPDATE OF r" if lock else ""
-    row = (
-        conn.execute(
-            text(f"SELECT {REQUEST_COLUMNS} FROM {REQUEST_FROM} WHERE {where}{lock_clause}"),
-            {"key": key},
-        )
-        .mappings()
-        .first()
-    )
-    if row is None:
-        raise NotFoundError(f"There is no service request {key}.")
-    return RequestRecord(**row)
+    return _one(conn, where + lock_clause, key, f"There is no service request {key}.")
 
 
 def get_by_token(conn: Connection, token: str) -> RequestRecord:
     """The request created with Open311 token ``token``."""
-    row = (
-        conn.execute(
-            text(
-                f"SELECT {REQUEST_COLUMNS} FROM {REQUEST_FROM} WHERE r.token::text = lower(:token)"
-            ),
-            {"token": token},
-        )
-        .mappings()
-        .first()
-    )
+    missing = f"There is no service request with token {token}."
+    try:
+        key = uuid.UUID(token)
+    except ValueError:
+        raise NotFoundError(missing) from None
+    return _one(conn, "r.token = :key", key, missing)
+
+
+def _one(conn: Connection, where: str, key: object, missing: str) -> RequestRecord:
+    sql = text(f"SELECT {REQUEST_COLUMNS} FROM {REQUEST_FROM} WHERE {where}")
+    row = conn.execute(sql, {"key": key}).mappings().first()
     if row is None:
-        raise NotFoundError(f"There is no service request with token {token}.")
+        raise NotFoundError(missing)
     return RequestRecord(**row)
 
 
