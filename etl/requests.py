@@ -9,6 +9,7 @@ from zoneinfo import ZoneInfo
 import typer
 
 from etl.console import engine, errors, fail_cleanly
+from etl.request_import import import_requests
 from geosvc.config import get_settings
 from geosvc.requests.escalation import escalate_due
 from geosvc.requests.intake import Contact, NewRequest, create_request, policy_for
@@ -23,7 +24,10 @@ from geosvc.requests.repo import (
 from geosvc.requests.transitions import Action, Resolution
 from geosvc.requests.working_days import calendar_for
 
-app = typer.Typer(help="Service requests: lodge, follow, act, escalate.", no_args_is_help=True)
+app = typer.Typer(
+    help="Service requests: lodge, follow, act, escalate, import history.", no_args_is_help=True
+)
+app.command("import")(import_requests)  # "import" is a keyword, so the name is given
 
 BY = typer.Option(..., "--by", help="Who is acting (recorded in the request's history).")
 NOTE = typer.Option("", "--note", help="A note; what the customer is told where public.")

@@ -26,15 +26,16 @@ _NOTES = {
 }
 
 # The same rules as breaches(), in SQL, so that only requests with a breach to escalate
-# come back (breaches() stays the reference and decides).
+# come back (breaches() stays the reference and decides). Requests imported from another
+# system were received there, long ago: they are not "urgent on receipt" here.
 _CANDIDATES = text(
     """
-    SELECT r.id, r.status, t.urgent, r.actionable, r.acknowledged_at IS NOT NULL AS acknowledged,
-           r.notified_at IS NOT NULL AS notified, r.acknowledge_due_at, r.notify_due_at,
-           r.due_at, r.escalations
+    SELECT r.id, r.status, t.urgent AND r.source = 'geosvc' AS urgent, r.actionable,
+           r.acknowledged_at IS NOT NULL AS acknowledged, r.notified_at IS NOT NULL AS notified,
+           r.acknowledge_due_at, r.notify_due_at, r.due_at, r.escalations
     FROM service_request r JOIN service_type t ON t.code = r.service_code
     WHERE r.status NOT IN ('closed', 'on_hold') AND r.actionable
-      AND ((t.urgent AND NOT 'urgent' = ANY(r.escalations))
+      AND ((t.urgent AND r.source = 'geosvc' AND NOT 'urgent' = ANY(r.escalations))
            OR (r.acknowledged_at IS NULL AND r.acknowledge_due_at < :now
                AND NOT 'acknowledge' = ANY(r.escalations))
            OR (r.notified_at IS NULL AND r.notify_due_at < :now

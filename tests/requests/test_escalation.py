@@ -107,3 +107,18 @@ def test_breaches_pure() -> None:
     )  # fmt: skip
     assert breaches(state, MONDAY) == []
     assert breaches(StandardState("on_hold", True, True, False, False, None), MONDAY) == []
+
+
+def test_imported_open_requests_of_urgent_types_are_not_escalated_on_receipt(
+    conn: Connection, calendar: WorkingCalendar, lodge: Lodge
+) -> None:
+    record = lodge(at=MONDAY, service_code="pothole")
+    conn.execute(
+        text(
+            "UPDATE service_request SET source = 'la311', source_id = 'x1', due_at = NULL, "
+            "acknowledge_due_at = NULL, notify_due_at = NULL WHERE id = :id"
+        ),
+        {"id": record.id},
+    )
+    conn.execute(text("UPDATE service_type SET urgent = true WHERE code = 'pothole'"))
+    assert record.id not in {e.request_id for e in escalate_due(conn, calendar, MONDAY)}

@@ -1,0 +1,470 @@
+"""Checking a chunk of an export: which rows to import, which to refuse and why.
+
+Pure, vectorised functions over pandas frames of the export's text; nothing here touches
+the database. A refused row gets one reason, from the first check it fails, in this order:
+
+1. the source id is present and does not repeat an earlier row's;
+2. the created date parses, and so does the closed date where there is one;
+3. the status is one the mapping lists; a closed one has a closed date, not before created;
+4. the location: coordinates that pass ``coordinate_problems``, are no placeholder and lie
+   in a ward; or no coordinates but an address (imported, with a warning).
+
+An imported row may also carry warnings (an address-only request, a ward that disagrees
+with the source's, a date that was ignored, a description that was cut).
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from enum import StrEnum
+
+import numpy as np
+import numpy.typing as npt
+import pandas as pd
+
+from geosvc.geo import CoordinateProblem, Extent, coordinate_problems
+from geosvc.requests.import_mapping import ImportMapping
+from geosvc.wards.assign import WardIndex
+
+REPORT_COLUMNS = ["row", "source_id", "outcome", "field", "value", "reason"]
+STAGING_COLUMNS = [
+    "row_no",
+    "source_id",
+    "service_code",
+    "description",
+    "status",
+    "resolution",
+    "channel",
+    "anonymous",
+    "lon",
+    "lat",
+    "address",
+    "ward_code",
+    "requested_us",
+    "updated_us",
+    "closed_us",
+]
+FIRST_DATA_ROW = 2  # numbered as a spreadsheet does: the header is row 1
+MAX_DESCRIPTION = 4000
+_PLAIN_DECIMAL = r"[+-]?(?:\d+\.?\d*|\.\d+)"
+_PLACEHOLDER_TOLERANCE_DEG = 1e-6
+_NAT = np.datetime64("NaT", "us")
+
+Mask = npt.NDArray[np.bool_]
+Times = npt.NDArray[np.datetime64]
+Values = npt.NDArray[np.object_]
+
+
+class Reason(StrEnum):
+    """The report's reasons: fixed sentences, so that rows can be counted by reason."""
+
+    NO_ID = "the source id is empty"
+    REPEATED_ID = "the source id repeats an earlier row's; only the first row is imported"
+    NO_CREATED = "the created date is empty"
+    BAD_DATE = "the date does not match the mapping's datetime_format"
+    UNKNOWN_STATUS = "the status is not one the mapping lists"
+    CLOSED_NO_DATE = "the status is a closed one but the closed date is empty"
+    CLOSED_BEFORE_OPENED = "closed before it was opened"
+    NO_LOCATION = "no coordinates and no address"
+    PLACEHOLDER = "the location is a placeholder point listed in the mapping's default_points"
+    NO_WARD = "the location is inside no ward of this municipality"
+    ADDRESS_ONLY = "no coordinates: imported as an address-only request in the source's ward"
+    ADDRESS_ONLY_NO_WARD = "no coordinates: imported as an address-only request without a ward"
+    WARD_DIFFERS = "the source's ward is not the one the point lies in; the point's is stored"
+    CLOSED_DATE_IGNORED = "the closed date is ignored: the status is not a closed one"
+    BAD_UPDATED = "the updated date does not match the datetime_format; the other dates are used"
+    DESCRIPTION_CUT = "the description is longer than 4,000 characters and was cut"
+
+
+@dataclass(frozen=True)
+class Places:
+    """What the location checks need from the database: the wards and their extent."""
+
+    extent: Extent
+    wards: WardIndex
+    ward_codes: frozenset[str]
+
+
+@dataclass(frozen=True)
+class CheckedChunk:
+    """One chunk checked: the rows to import (``STAGING_COLUMNS``) and its report lines."""
+
+    rows: pd.DataFrame
+    issues: pd.DataFrame
+    read: int
+
+
+class SeenIds:
+    """The source ids met so far in a file, each with the row it first appeared in."""
+
+    def __init__(self) -> None:
+        self._chunks: list[pd.Series] = []
+
+    def first_rows(self, ids: pd.Series, rows: npt.NDArray[np.int64]) -> npt.NDArray[np.int64]:
+        """The row each id first appeared in (its own row when new); remembers this chunk's."""
+        keys = ids.to_numpy(dtype=object)
+        repeat = ids.duplicated(keep="first").to_numpy()
+        here = pd.Series(rows[~repeat], index=pd.Index(keys[~repeat]))
+        first = rows.copy()
+        if repeat.any():
+            first[repeat] = here.reindex(keys[repeat]).to_numpy()
+        # Latest chunk first, so that the earliest row an id appeared in is the one kept.
+        for earlier in reversed(self._chunks):
+            position = earlier.index.get_indexer(keys)
+            hit = position >= 0
+            first[hit] = earlier.to_numpy()[position[hit]]
+        self._chunks.append(here)
+        return first
+
+
+class _Issues:
+    """Rejections (one per row: the first found stands) and warnings, as report lines."""
+
+    def __init__(self, rows: npt.NDArray[np.int64], source_ids: pd.Series) -> None:
+        self.rows = rows
+        self.source_ids = source_ids.to_numpy(dtype=object)
+        self.field = np.full(len(rows), None, dtype=object)
+        self.value = np.full(len(rows), None, dtype=object)
+        self.reason = np.full(len(rows), None, dtype=object)
+        self.warnings: list[pd.DataFrame] = []
+
+    @property
+    def rejected(self) -> Mask:
+        """The rows refused so far."""
+        return ~pd.isna(self.reason)
+
+    def reject(self, mask: Mask, column: str, reason: str, value: pd.Series | Values) -> None:
+        """Refuse the rows of ``mask`` that are not refused already; ``value`` is the evidence."""
+        mask = mask & ~self.rejected
+        self.field[mask] = column
+        self.value[mask] = _objects(value)[mask]
+        self.reason[mask] = reason
+
+    def warn(self, mask: Mask, column: str, reason: str, value: pd.Series | Values) -> None:
+        """Add a warning to the rows of ``mask`` that are not refused."""
+        mask = mask & ~self.rejected
+        if mask.any():
+            values = _objects(value)[mask]
+            self.warnings.append(self._lines(mask, "warning", column, values, reason))
+
+    def frame(self) -> pd.DataFrame:
+        """Every report line, in row order."""
+        rejected = self.rejected
+        lines = self._lines(rejected, "rejected", self.field[rejected], self.value[rejected], None)
+        lines["reason"] = self.reason[rejected]
+        every = [lines, *self.warnings]
+        return pd.concat(every, ignore_index=True).sort_values("row", kind="stable")
+
+    def _lines(
+        self, mask: Mask, outcome: str, column: object, value: Values, reason: str | None
+    ) -> pd.DataFrame:
+        return pd.DataFrame(
+            {
+                "row": self.rows[mask],
+                "source_id": self.source_ids[mask],
+                "outcome": outcome,
+                "field": column,
+                "value": value,
+                "reason": reason,
+            },
+            columns=REPORT_COLUMNS,
+        )
+
+
+def _objects(value: pd.Series | Values) -> Values:
+    return value.to_numpy(dtype=object) if isinstance(value, pd.Series) else value
+
+
+def _joined(mask: Mask, first: pd.Series, *rest: pd.Series | str) -> Values:
+    """Evidence text assembled from columns, for the rows of ``mask`` only (None elsewhere)."""
+    out = np.full(len(mask), None, dtype=object)
+    if mask.any():
+        text = first[mask]
+        for part in rest:
+            text = text + (part[mask] if isinstance(part, pd.Series) else part)
+        out[mask] = text.to_numpy(dtype=object)
+    return out
+
+
+@dataclass
+class _Chunk:
+    """One chunk's text by mapped field, and its issues."""
+
+    mapping: ImportMapping
+    raw: pd.DataFrame
+    rows: npt.NDArray[np.int64]
+    issues: _Issues = field(init=False)
+    _texts: dict[str, pd.Series] = field(default_factory=dict)
+
+    def __post_init__(self) -> None:
+        self.issues = _Issues(self.rows, self.text("source_id"))
+
+    def text(self, name: str) -> pd.Series:
+        """The stripped text of mapped field ``name`` ('' where the field is not mapped)."""
+        if name not in self._texts:
+            column = getattr(self.mapping.columns, name)
+            if column is None:
+                self._texts[name] = pd.Series("", index=self.raw.index, dtype=object)
+            else:
+                self._texts[name] = self.raw[column].astype(object).fillna("").str.strip()
+        return self._texts[name]
+
+    def column(self, name: str) -> str:
+        """The export's column behind field ``name``."""
+        return str(getattr(self.mapping.columns, name))
+
+    def location_column(self) -> str:
+        """How the report names the location: 'Latitude/Longitude', or the address column."""
+        columns = self.mapping.columns
+        return f"{columns.lat}/{columns.lon}" if columns.lat else str(columns.address)
+
+
+@dataclass(frozen=True)
+class _Times:
+    created: Times
+    closed: Times
+    updated: Times
+    bad_updated: Mask
+
+
+@dataclass(frozen=True)
+class _Statuses:
+    status: Values
+    resolution: Values
+    closed_date_ignored: Mask
+
+
+@dataclass(frozen=True)
+class _Location:
+    lon: pd.Series
+    lat: pd.Series
+    ward: Values
+    has_point: Mask
+    source_ward: pd.Series
+    source_ward_known: Mask
+
+
+def check_chunk(
+    raw: pd.DataFrame, first_row: int, mapping: ImportMapping, places: Places, seen: SeenIds
+) -> CheckedChunk:
+    """Check one chunk of an export read as text; ``first_row`` is its first row's number.
+
+    Returns the rows to import in ``STAGING_COLUMNS``, times as microseconds since the
+    epoch (UTC), and the chunk's report lines in ``REPORT_COLUMNS``.
+    """
+    rows = np.arange(first_row, first_row + len(raw), dtype=np.int64)
+    chunk = _Chunk(mapping, raw.reset_index(drop=True), rows)
+    _check_ids(chunk, seen)
+    times = _check_times(chunk)
+    statuses = _check_status(chunk, times)
+    location = _check_location(chunk, places)
+    _warn(chunk, times, statuses, location)
+    staged = _staging_frame(chunk, times, statuses, location)
+    return CheckedChunk(rows=staged, issues=chunk.issues.frame(), read=len(raw))
+
+
+def _check_ids(chunk: _Chunk, seen: SeenIds) -> None:
+    ids = chunk.text("source_id")
+    column = chunk.column("source_id")
+    present = (ids != "").to_numpy()
+    chunk.issues.reject(~present, column, Reason.NO_ID, ids)
+    first = chunk.rows.copy()
+    first[present] = seen.first_rows(ids[present], chunk.rows[present])
+    repeated = first != chunk.rows
+    evidence = _joined(repeated, pd.Series(first.astype(str)).radd("first in row "))
+    chunk.issues.reject(repeated, column, Reason.REPEATED_ID, evidence)
+
+
+def _check_times(chunk: _Chunk) -> _Times:
+    created_text = chunk.text("created")
+    created = parse_times(created_text, chunk.mapping)
+    column = chunk.column("created")
+    chunk.issues.reject((created_text == "").to_numpy(), column, Reason.NO_CREATED, created_text)
+    chunk.issues.reject(np.isnat(created), column, Reason.BAD_DATE, created_text)
+    closed_text = chunk.text("closed")
+    closed = parse_times(closed_text, chunk.mapping)
+    bad_closed = np.isnat(closed) & (closed_text != "").to_numpy()
+    chunk.issues.reject(bad_closed, chunk.column("closed"), Reason.BAD_DATE, closed_text)
+    updated_text = chunk.text("updated")
+    updated = parse_times(updated_text, chunk.mapping)
+    bad_updated = np.isnat(updated) & (updated_text != "").to_numpy()
+    return _Times(created, closed, updated, bad_updated)
+
+
+def parse_times(text: pd.Series, mapping: ImportMapping) -> Times:
+    """Times in the mapping's format and zone as UTC microseconds; NaT where none parses.
+
+    A local time that happens twice (the hour the clocks go back) is taken as the first;
+    one that never happens (the hour they go forward) is moved forward.
+    """
+    fmt = mapping.datetime_format
+    with_offset = "%z" in fmt
+    parsed = pd.to_datetime(text, format=fmt, errors="coerce", utc=with_offset)
+    if not with_offset:
+        first = np.ones(len(parsed), dtype=bool)
+        parsed = parsed.dt.tz_localize(
+            mapping.timezone, ambiguous=first, nonexistent="shift_forward"
+        )
+    utc: Times = parsed.dt.tz_convert("UTC").to_numpy(dtype="datetime64[us]")
+    return utc
+
+
+def _check_status(chunk: _Chunk, times: _Times) -> _Statuses:
+    statuses = chunk.mapping.statuses
+    text = chunk.text("status")
+    status = text.map({k: v.status for k, v in statuses.items()}).to_numpy(dtype=object)
+    resolution = text.map({k: v.resolution for k, v in statuses.items()}).to_numpy(dtype=object)
+    known = pd.notna(status)
+    column = chunk.column("status")
+    chunk.issues.reject(~known, column, Reason.UNKNOWN_STATUS, text)
+    closing = known & (status == "closed")
+    has_closed = ~np.isnat(times.closed)
+    chunk.issues.reject(closing & ~has_closed, column, Reason.CLOSED_NO_DATE, text)
+    before = closing & has_closed & (times.closed < times.created)
+    evidence = _joined(before, chunk.text("closed"), " < ", chunk.text("created"))
+    chunk.issues.reject(before, chunk.column("closed"), Reason.CLOSED_BEFORE_OPENED, evidence)
+    return _Statuses(status, resolution, known & ~closing & has_closed)
+
+
+def _check_location(chunk: _Chunk, places: Places) -> _Location:
+    lon_text, lat_text = chunk.text("lon"), chunk.text("lat")
+    lon = pd.to_numeric(lon_text, errors="coerce").to_numpy(dtype=float)
+    lat = pd.to_numeric(lat_text, errors="coerce").to_numpy(dtype=float)
+    problems = coordinate_problems(lon, lat, places.extent)
+    has_point = problems != CoordinateProblem.MISSING
+    ward = _place_points(chunk, places, lon, lat, problems)
+    source_ward = chunk.text("ward")
+    known = source_ward.isin(places.ward_codes).to_numpy()
+    ward[~has_point & known] = source_ward.to_numpy(dtype=object)[~has_point & known]
+    located = has_point & ~chunk.issues.rejected
+    return _Location(
+        lon=_coordinate_text(lon_text, lon, located),
+        lat=_coordinate_text(lat_text, lat, located),
+        ward=ward,
+        has_point=has_point,
+        source_ward=source_ward,
+        source_ward_known=known,
+    )
+
+
+def _place_points(
+    chunk: _Chunk,
+    places: Places,
+    lon: npt.NDArray[np.float64],
+    lat: npt.NDArray[np.float64],
+    problems: Values,
+) -> Values:
+    """The ward of each good point; refuses the rest, and rows with no place at all."""
+    has_point = problems != CoordinateProblem.MISSING
+    placeholder = has_point & _at_placeholder(lon, lat, chunk.mapping.default_points)
+    ward = np.full(len(lon), None, dtype=object)
+    todo = pd.isna(problems) & ~placeholder & ~chunk.issues.rejected
+    ward[todo] = places.wards.assign(lon[todo], lat[todo])
+    no_address = (chunk.text("address") == "").to_numpy()
+    refusals = [
+        (~has_point & no_address, Reason.NO_LOCATION),
+        *[
+            (problems == p, p.value)
+            for p in CoordinateProblem
+            if p is not CoordinateProblem.MISSING
+        ],
+        (placeholder, Reason.PLACEHOLDER),
+        (todo & pd.isna(ward), Reason.NO_WARD),
+    ]
+    refused = np.logical_or.reduce([mask for mask, _ in refusals])
+    point = _joined(refused, chunk.text("lat"), ", ", chunk.text("lon"))
+    for mask, reason in refusals:
+        chunk.issues.reject(mask, chunk.location_column(), reason, point)
+    return ward
+
+
+def _at_placeholder(
+    lon: npt.NDArray[np.float64], lat: npt.NDArray[np.float64], points: list[tuple[float, float]]
+) -> Mask:
+    hit = np.zeros(len(lon), dtype=bool)
+    for px, py in points:
+        near_x = np.abs(lon - px) <= _PLACEHOLDER_TOLERANCE_DEG
+        hit |= near_x & (np.abs(lat - py) <= _PLACEHOLDER_TOLERANCE_DEG)
+    return hit
+
+
+def _coordinate_text(text: pd.Series, value: npt.NDArray[np.float64], located: Mask) -> pd.Series:
+    """The export's own text of each checked coordinate, which COPY reads as the same double.
+
+    Formatting a million floats costs seconds, so text that is a plain decimal goes as it
+    is; anything else (an exponent, say) is written from the parsed value.
+    """
+    plain = text.str.fullmatch(_PLAIN_DECIMAL).to_numpy(dtype=bool)
+    out = text.where(located, "").to_numpy(dtype=object, copy=True)
+    other = located & ~plain
+    out[other] = [repr(float(v)) for v in value[other]]
+    return pd.Series(out, dtype=object)
+
+
+def _warn(chunk: _Chunk, times: _Times, statuses: _Statuses, location: _Location) -> None:
+    """Warnings on the rows imported, once every rejection is known."""
+    issues, columns = chunk.issues, chunk.mapping.columns
+    ward_column = columns.ward or chunk.location_column()
+    address_only, known = ~location.has_point, location.source_ward_known
+    issues.warn(address_only & known, ward_column, Reason.ADDRESS_ONLY, location.source_ward)
+    issues.warn(
+        address_only & ~known, ward_column, Reason.ADDRESS_ONLY_NO_WARD, location.source_ward
+    )
+    source = location.source_ward.to_numpy(dtype=object)
+    differs = location.has_point & known & (source != location.ward)
+    point_ward = pd.Series(location.ward, dtype=object)
+    evidence = _joined(
+        differs, location.source_ward, " in the source, ", point_ward, " by the point"
+    )
+    issues.warn(differs, ward_column, Reason.WARD_DIFFERS, evidence)
+    ignored, closed = statuses.closed_date_ignored, chunk.text("closed")
+    issues.warn(ignored, chunk.column("closed"), Reason.CLOSED_DATE_IGNORED, closed)
+    updated = chunk.text("updated")
+    issues.warn(times.bad_updated, chunk.column("updated"), Reason.BAD_UPDATED, updated)
+
+
+def _staging_frame(
+    chunk: _Chunk, times: _Times, statuses: _Statuses, location: _Location
+) -> pd.DataFrame:
+    """The values of the rows to import, in ``STAGING_COLUMNS``."""
+    mapping = chunk.mapping
+    service_types, channels = mapping.service_types, mapping.channels
+    closed = np.where(statuses.status == "closed", times.closed, _NAT)
+    frame = pd.DataFrame(
+        {
+            "row_no": chunk.rows,
+            "source_id": chunk.text("source_id"),
+            "service_code": chunk.text("service_type")
+            .map(service_types.values)
+            .fillna(service_types.default),
+            "description": _description(chunk),
+            "status": statuses.status,
+            "resolution": statuses.resolution,
+            "channel": chunk.text("channel").map(channels.values).fillna(channels.default),
+            "anonymous": chunk.text("anonymous").isin(mapping.anonymous_values),
+            "lon": location.lon,
+            "lat": location.lat,
+            "address": chunk.text("address"),
+            "ward_code": location.ward,
+            "requested_us": _micros(times.created),
+            "updated_us": _micros(np.fmax(np.fmax(times.created, closed), times.updated)),
+            "closed_us": _micros(closed),
+        },
+        columns=STAGING_COLUMNS,
+    )
+    return frame.loc[~chunk.issues.rejected].reset_index(drop=True)
+
+
+def _description(chunk: _Chunk) -> pd.Series:
+    text = chunk.text("description")
+    long = (text.str.len() > MAX_DESCRIPTION).to_numpy()
+    if long.any():
+        chunk.issues.warn(long, chunk.column("description"), Reason.DESCRIPTION_CUT, text)
+        text = text.where(~long, text.str.slice(0, MAX_DESCRIPTION))
+    return text
+
+
+def _micros(times: Times) -> pd.arrays.IntegerArray:
+    """Microseconds since the epoch as nullable integers: cheap to write, exact in SQL."""
+    values = times.astype("datetime64[us]")
+    return pd.arrays.IntegerArray(values.view(np.int64), np.isnat(values))
