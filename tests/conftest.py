@@ -12,6 +12,7 @@ import threading
 import time
 import uuid
 from collections.abc import Iterator
+from contextlib import contextmanager
 from pathlib import Path
 
 import pytest
@@ -90,9 +91,9 @@ def _clone(template_url: str, name: str) -> str:
     return url
 
 
-@pytest.fixture
-def conn(engine: Engine) -> Iterator[Connection]:
-    """A connection whose transaction is rolled back after the test."""
+@contextmanager
+def rolled_back(engine: Engine) -> Iterator[Connection]:
+    """A connection to ``engine`` whose transaction is rolled back at the end."""
     with engine.connect() as connection:
         transaction = connection.begin()
         try:
@@ -100,6 +101,13 @@ def conn(engine: Engine) -> Iterator[Connection]:
         finally:
             if transaction.is_active:
                 transaction.rollback()
+
+
+@pytest.fixture
+def conn(engine: Engine) -> Iterator[Connection]:
+    """A connection whose transaction is rolled back after the test."""
+    with rolled_back(engine) as connection:
+        yield connection
 
 
 @pytest.fixture

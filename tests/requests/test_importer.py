@@ -33,7 +33,7 @@ from geosvc.requests.reference import reference_number
 from geosvc.wards.assign import WardIndex
 from geosvc.wards.fields import FieldMap
 from geosvc.wards.loader import WardLoadOptions, load_wards
-from tests.conftest import SHARED_DATA, _clone, _drop_database
+from tests.conftest import SHARED_DATA, _clone, _drop_database, rolled_back
 
 LA_REQUESTS = SHARED_DATA / "requests" / "la311_2018_sample.csv"
 LA_DISTRICTS = SHARED_DATA / "requests" / "la_council_districts_2012.json"
@@ -74,13 +74,8 @@ def la_engine(template_url: str) -> Iterator[Engine]:
 @pytest.fixture
 def la_conn(la_engine: Engine) -> Iterator[Connection]:
     """A connection to the LA database whose transaction is rolled back after the test."""
-    with la_engine.connect() as connection:
-        transaction = connection.begin()
-        try:
-            yield connection
-        finally:
-            if transaction.is_active:
-                transaction.rollback()
+    with rolled_back(la_engine) as connection:
+        yield connection
 
 
 def _import_la(conn: Connection, tmp_path: Path, **options: Any) -> ImportResult:
