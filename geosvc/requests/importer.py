@@ -37,8 +37,8 @@ from geosvc.requests.import_checks import (
     check_chunk,
 )
 from geosvc.requests.import_mapping import ImportMapping
-from geosvc.requests.intake import jurisdiction_extent
 from geosvc.wards.assign import WardIndex
+from geosvc.wards.repo import jurisdiction_extent
 
 STAGING_TABLE = "geosvc_import_staging"
 T = TypeVar("T")

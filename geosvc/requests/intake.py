@@ -17,7 +17,7 @@ from sqlalchemy import Connection, text
 from geosvc.config import Settings
 from geosvc.db import SRID
 from geosvc.errors import InvalidInputError, NotFoundError
-from geosvc.geo import CoordinateProblem, Extent, coordinate_problems
+from geosvc.geo import CoordinateProblem, coordinate_problems
 from geosvc.requests.attributes import Answer, validate_answers
 from geosvc.requests.catalogue import ServiceTypeSpec, get_service
 from geosvc.requests.lifecycle import Change, change_request, log_event
@@ -27,6 +27,7 @@ from geosvc.requests.standards import Breach, DueDates, Targets, due_dates
 from geosvc.requests.transitions import Action
 from geosvc.requests.working_days import WorkingCalendar, calendar_for
 from geosvc.wards.assign import locate
+from geosvc.wards.repo import jurisdiction_extent
 
 KINDS = ("request", "complaint", "compliment")
 CHANNELS = ("web", "app", "phone", "e-mail", "letter", "in_person", "sms", "field_worker")
@@ -218,17 +219,6 @@ def _ward(conn: Connection, new: NewRequest) -> str | None:
     if ward is None:
         raise LocationError("the location is inside no ward of this municipality")
     return ward.code
-
-
-def jurisdiction_extent(conn: Connection) -> Extent | None:
-    """The box around every ward: where a plausible point must fall (None without wards)."""
-    row = conn.execute(
-        text(
-            "SELECT ST_XMin(e), ST_YMin(e), ST_XMax(e), ST_YMax(e) "
-            "FROM (SELECT ST_Extent(geom) AS e FROM ward) AS x"
-        )
-    ).one()
-    return None if row[0] is None else Extent(*row)
 
 
 def _duplicate_parent(

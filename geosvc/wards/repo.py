@@ -12,6 +12,7 @@ import shapely
 from sqlalchemy import Connection, text
 
 from geosvc.db import SRID, copy_rows, frame_rows
+from geosvc.geo import Extent
 from geosvc.wards.normalise import WARD_COLUMNS
 
 _STAGE_COLUMNS = [*WARD_COLUMNS, "demarcation_year", "source", "geom"]
@@ -132,3 +133,14 @@ def _feature(row: Any) -> dict[str, Any]:
         "properties": props,
         "geometry": json.loads(row["geometry"]),
     }
+
+
+def jurisdiction_extent(conn: Connection) -> Extent | None:
+    """The box around every ward: where a plausible point must fall (None without wards)."""
+    row = conn.execute(
+        text(
+            "SELECT ST_XMin(e), ST_YMin(e), ST_XMax(e), ST_YMax(e) "
+            "FROM (SELECT ST_Extent(geom) AS e FROM ward) AS x"
+        )
+    ).one()
+    return None if row[0] is None else Extent(*row)
