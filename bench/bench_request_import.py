@@ -25,12 +25,9 @@ from pathlib import Path
 
 import pandas as pd
 from sqlalchemy import Engine, text
-from sqlalchemy.engine import make_url
 
-from bench.common import ROOT, report
-from geosvc import schema
-from geosvc.config import Settings
-from geosvc.db import make_engine, psycopg_connection
+from bench.common import ROOT, migrated_database, report
+from geosvc.db import psycopg_connection
 from geosvc.requests.catalogue import read_catalogue, store_catalogue
 from geosvc.requests.import_mapping import ImportMapping, load_mapping
 from geosvc.requests.importer import ImportOptions, ImportResult, import_csv
@@ -45,11 +42,7 @@ TARGET_ROWS_PER_S = 50_000
 
 def bench_engine(name: str = "geosvc_bench_import") -> Engine:
     """A migrated bench database holding the LA council districts and the catalogue."""
-    base = Settings(_env_file=ROOT / ".env").database_url  # type: ignore[call-arg]
-    url = make_url(base).set(database=name).render_as_string(hide_password=False)
-    schema.create_database(url)
-    engine = make_engine(url)
-    schema.upgrade(engine)
+    engine = migrated_database(name)
     districts = WardLoadOptions(fields=FieldMap(code="external_id"), code_pattern=r"^\d{1,2}$")
     with engine.begin() as conn:
         load_wards(conn, LA_DISTRICTS, districts)

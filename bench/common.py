@@ -20,13 +20,19 @@ NATIONAL_WARDS = ROOT.parent / "shared" / "data" / "wards" / "za_mdb_2020_bounda
 T = TypeVar("T")
 
 
-def bench_engine(name: str = "geosvc_bench") -> Engine:
-    """A migrated bench database on the configured server, holding all 4,468 wards."""
+def migrated_database(name: str) -> Engine:
+    """An engine on database ``name`` of the configured server, created and migrated."""
     base = Settings(_env_file=ROOT / ".env").database_url  # type: ignore[call-arg]
     url = make_url(base).set(database=name).render_as_string(hide_password=False)
     schema.create_database(url)
     engine = make_engine(url)
     schema.upgrade(engine)
+    return engine
+
+
+def bench_engine(name: str = "geosvc_bench") -> Engine:
+    """A migrated bench database on the configured server, holding all 4,468 wards."""
+    engine = migrated_database(name)
     with engine.begin() as conn:
         load_wards(conn, NATIONAL_WARDS, WardLoadOptions(layer="Wards_2020"))
     return engine
