@@ -9,6 +9,7 @@ from typing import Any
 import pandas as pd
 import psycopg
 from sqlalchemy import Connection, Engine, create_engine, text
+from sqlalchemy.exc import DBAPIError
 from sqlalchemy.orm import DeclarativeBase
 
 from geosvc.config import get_settings
@@ -84,3 +85,18 @@ def copy_rows(
     if progress is not None and count % every:
         progress(count % every)
     return count
+
+
+def copy_csv(conn: Connection, table: str, columns: Sequence[str], csv: bytes) -> None:
+    """COPY headerless CSV ``csv`` into ``table`` inside the caller's transaction.
+
+    For rows already written as CSV in bulk (by Arrow): many times faster than
+    ``copy_rows``, which sends Python values one row at a time.
+    """
+    statement = f"COPY {table} ({', '.join(columns)}) FROM STDIN (FORMAT csv)"
+    try:
+        with psycopg_connection(conn).cursor() as cur, cur.copy(statement) as copy:
+            copy.write(csv)
+    except psycopg.Error as exc:
+        # Raised as SQLAlchemy raises every other database error, so callers catch one kind.
+        raise DBAPIError.instance(statement, None, exc, psycopg.Error) from exc

@@ -2,13 +2,14 @@
 
 ``import_csv`` reads the export in chunks, checks each one (``import_checks``), writes the
 refused rows and the warnings to a report file, and stores the rest in the caller's
-transaction: each chunk is COPYed into a temporary staging table, then one INSERT … SELECT
-moves the rows whose source id is new into ``service_request`` and logs an 'imported'
-event for each. Nothing is committed here, so a failure anywhere leaves the database as
-it was, and importing the same file again adds nothing.
+transaction: the rows whose source id is new get ids from the table's sequence and are
+COPYed straight into ``service_request``, with an 'imported' event each in
+``request_event`` (``import_rows``). Nothing is committed here, so a failure anywhere
+leaves the database as it was, and importing the same file again adds nothing. A file as
+large as the table is loaded with its indexes and keys rebuilt after (``bulkload``).
 
-The next chunk is read and checked in a worker thread while the database stores the
-current one: on a two-core machine that hides most of the Python work.
+The next chunk is read, checked and laid out in a worker thread while the database stores
+the current one: on a two-core machine that hides most of the Python work.
 """
 
 from __future__ import annotations
@@ -22,41 +23,56 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import IO, TypeVar
 
+import numpy as np
+import numpy.typing as npt
 import pandas as pd
+import pyarrow as pa
+import pyarrow.compute as pc
 from sqlalchemy import Connection, text
 
-from geosvc.db import psycopg_connection
+from geosvc.bulkload import indexes_deferred, worth_deferring
+from geosvc.db import copy_csv
 from geosvc.errors import InvalidInputError, SourceFileError
 from geosvc.requests.import_checks import (
     FIRST_DATA_ROW,
     REPORT_COLUMNS,
-    STAGING_COLUMNS,
     CheckedChunk,
     Places,
     SeenIds,
     check_chunk,
 )
 from geosvc.requests.import_mapping import ImportMapping
+from geosvc.requests.import_rows import (
+    EVENT_COLUMNS,
+    REQUEST_COLUMNS,
+    ImportContext,
+    event_csv,
+    prepared,
+    request_csv,
+)
 from geosvc.wards.assign import WardIndex
 from geosvc.wards.repo import jurisdiction_extent
 
-STAGING_TABLE = "geosvc_import_staging"
+REQUEST_TABLES = ("service_request", "request_event")
 T = TypeVar("T")
 Progress = Callable[[int], None]
 
 
 @dataclass(frozen=True)
 class ImportOptions:
-    """How to import: reference prefix, report path, chunk size, and whether to log events.
+    """How to import: reference prefix, report path, chunk size, events, index upkeep.
 
     ``log_events`` off skips the per-request 'imported' event; the command always logs,
-    the switch is there to measure what the events cost.
+    the switch is there to measure what the events cost. ``defer_indexes`` rebuilds the
+    request tables' secondary indexes and foreign keys after the load instead of keeping
+    them up row by row (``geosvc.bulkload``); ``None`` decides by the file's size.
     """
 
     reference_prefix: str = "GSV"
     report: Path | None = None
     chunk_rows: int = 100_000
     log_events: bool = True
+    defer_indexes: bool | None = None
 
 
 @dataclass(frozen=True)
@@ -137,22 +153,42 @@ def import_csv(
     columns = _mapped_columns(path, mapping)
     places = _places(conn, mapping)
     conn.execute(text("SELECT pg_advisory_xact_lock(hashtext(:key))"), {"key": _lock(mapping)})
-    _create_staging(conn)
     report = options.report or default_report_path(path)
+    context = ImportContext(
+        source=mapping.source,
+        kind=mapping.kind,
+        prefix=options.reference_prefix,
+        zone=mapping.timezone,
+        actor=f"import:{mapping.source}",
+        note=f"Imported from {mapping.source} ({path.name}).",
+        file=path.name,
+    )
+    store = _StoreOptions(options.log_events, probe=_has_requests(conn, mapping.source))
     tally = _Tally()
+    defer = options.defer_indexes
+    if defer is None:
+        defer = worth_deferring(conn, "service_request", _estimated_rows(path))
     with (
         _report_file(report) as out,
         _read(path, mapping, columns, options.chunk_rows) as raw,
+        indexes_deferred(conn, REQUEST_TABLES, defer=defer),
         # Closed first on the way out, so the worker has stopped reading before the file shuts.
         closing(_ahead(_checked(raw, mapping, places))) as chunks,
     ):
-        for chunk, csv_text in chunks:
+        for chunk, rows in chunks:
             chunk.issues.to_csv(out, header=False, index=False)
-            tally.add(chunk, _store(conn, csv_text, mapping, options, path.name))
+            tally.add(chunk, _store(conn, rows, context, store))
             if progress is not None:
                 progress(chunk.read)
-    conn.execute(text(f"DROP TABLE {STAGING_TABLE}"))
     return tally.result(path, mapping, report)
+
+
+def _estimated_rows(path: Path) -> int:
+    """About how many rows the file holds, from the line length of its first megabyte."""
+    with path.open("rb") as source:
+        sample = source.read(1 << 20)
+    lines = max(sample.count(b"\n"), 1)
+    return int(path.stat().st_size * lines / max(len(sample), 1))
 
 
 def _lock(mapping: ImportMapping) -> str:
@@ -234,14 +270,14 @@ def _mapped_chunks(
 
 def _checked(
     raw: Iterator[pd.DataFrame], mapping: ImportMapping, places: Places
-) -> Iterator[tuple[CheckedChunk, str]]:
+) -> Iterator[tuple[CheckedChunk, pa.Table]]:
     """Each chunk checked, with its rows to import as CSV text for COPY."""
     seen = SeenIds()
     first_row = FIRST_DATA_ROW
     for frame in raw:
         chunk = check_chunk(frame, first_row, mapping, places, seen)
         first_row += chunk.read
-        yield chunk, chunk.rows.to_csv(index=False, header=False)
+        yield chunk, prepared(chunk.rows, mapping.timezone)
 
 
 def _ahead(items: Iterator[T]) -> Generator[T, None, None]:
@@ -270,93 +306,59 @@ def _report_file(path: Path) -> Iterator[IO[str]]:
         partial.unlink(missing_ok=True)
 
 
-def _create_staging(conn: Connection) -> None:
-    conn.execute(text(f"DROP TABLE IF EXISTS pg_temp.{STAGING_TABLE}"))
-    conn.execute(
+def _store(conn: Connection, rows: pa.Table, context: ImportContext, options: _StoreOptions) -> int:
+    """COPY the chunk's requests whose source id is new, and their events; returns how many."""
+    if options.probe:
+        rows = rows.filter(pc.invert(_present(conn, context.source, rows["source_id"])))
+    count = int(rows.num_rows)
+    if count == 0:
+        return 0
+    ids = _new_ids(conn, count)
+    copy_csv(conn, "service_request", REQUEST_COLUMNS, request_csv(rows, ids, context))
+    if options.log_events:
+        copy_csv(conn, "request_event", EVENT_COLUMNS, event_csv(rows, ids, context))
+    return count
+
+
+@dataclass(frozen=True)
+class _StoreOptions:
+    log_events: bool
+    probe: bool
+    """Whether to look up each chunk's source ids: only needed once the source has some.
+    (Rows of earlier chunks of the same file never match: repeated ids are refused.)"""
+
+
+def _has_requests(conn: Connection, source: str) -> bool:
+    return bool(
+        conn.execute(
+            text("SELECT EXISTS (SELECT 1 FROM service_request WHERE source = :source)"),
+            {"source": source},
+        ).scalar_one()
+    )
+
+
+def _present(conn: Connection, source: str, source_ids: pa.ChunkedArray) -> pa.ChunkedArray:
+    """Which of ``source_ids`` the database holds already (imports of a source are serial)."""
+    found = conn.execute(
         text(
-            f"""
-            CREATE TEMP TABLE {STAGING_TABLE} (
-                row_no integer, source_id text, service_code text, description text,
-                status text, resolution text, channel text, anonymous boolean,
-                lon double precision, lat double precision, address text, ward_code text,
-                requested_us bigint, updated_us bigint, closed_us bigint
-            ) ON COMMIT DROP
-            """
-        )
-    )
+            "SELECT source_id FROM service_request WHERE source = :source AND source_id = ANY(:ids)"
+        ),
+        {"source": source, "ids": source_ids.to_pylist()},
+    ).scalars()
+    return pc.is_in(source_ids, value_set=pa.array(list(found), type=pa.string()))
 
 
-def _store(
-    conn: Connection, csv_text: str, mapping: ImportMapping, options: ImportOptions, file: str
-) -> int:
-    """Stage one chunk's rows and move the new ones into service_request; returns how many."""
-    columns = ", ".join(STAGING_COLUMNS)
-    with psycopg_connection(conn).cursor() as cur:
-        cur.execute(f"TRUNCATE {STAGING_TABLE}")
-        with cur.copy(f"COPY {STAGING_TABLE} ({columns}) FROM STDIN (FORMAT csv)") as copy:
-            copy.write(csv_text)
-    statement = _INSERT_AND_LOG if options.log_events else _INSERT
-    result = conn.execute(
-        statement,
-        {
-            "source": mapping.source,
-            "kind": mapping.kind,
-            "prefix": options.reference_prefix,
-            "zone": mapping.timezone,
-            "actor": f"import:{mapping.source}",
-            "note": f"Imported from {mapping.source} ({file}).",
-            "file": file,
-        },
-    )
-    return int(result.rowcount)
+def _new_ids(conn: Connection, n: int) -> npt.NDArray[np.int64]:
+    """``n`` request ids from the table's own sequence, in increasing order.
 
-
-# Ids are handed out in source-id order, so the primary key, reference and (source,
-# source_id) indexes all grow at their right edge. The reference is reference_number()'s
-# format: prefix, the year lodged (in the source's zone), the id padded to 7 digits.
-_NEW_REQUESTS = f"""
-    WITH fresh AS (
-        SELECT s.*, nextval('service_request_id_seq') AS id
-        FROM (
-            SELECT * FROM {STAGING_TABLE} AS s
-            WHERE NOT EXISTS (
-                SELECT 1 FROM service_request AS r
-                WHERE r.source = :source AND r.source_id = s.source_id
-            )
-            ORDER BY s.source_id
-        ) AS s
-    )
-    INSERT INTO service_request (
-        id, reference, kind, service_code, description, status, resolution, channel,
-        anonymous, actionable, geom, ward_code, address, requested_at, updated_at,
-        acknowledged_at, closed_at, source, source_id
-    )
-    SELECT f.id,
-           :prefix || '-'
-           || CAST(extract(year FROM to_timestamp(f.requested_us / 1e6::float8)
-                                     AT TIME ZONE :zone) AS integer)
-           || '-' || CASE WHEN f.id < 10000000 THEN lpad(CAST(f.id AS text), 7, '0')
-                          ELSE CAST(f.id AS text) END,
-           :kind, f.service_code, coalesce(f.description, ''), f.status, f.resolution,
-           f.channel, f.anonymous, true, ST_SetSRID(ST_MakePoint(f.lon, f.lat), 4326),
-           f.ward_code, f.address,
-           to_timestamp(f.requested_us / 1e6::float8), to_timestamp(f.updated_us / 1e6::float8),
-           -- The source does not say when it acknowledged: no later than it closed or
-           -- last changed the request, which never flatters the service.
-           CASE f.status WHEN 'received' THEN NULL
-                         WHEN 'closed' THEN to_timestamp(f.closed_us / 1e6::float8)
-                         ELSE to_timestamp(f.updated_us / 1e6::float8) END,
-           to_timestamp(f.closed_us / 1e6::float8), :source, f.source_id
-    FROM fresh AS f
-    ON CONFLICT (source, source_id) DO NOTHING
-"""
-_INSERT = text(_NEW_REQUESTS)
-_INSERT_AND_LOG = text(
-    f"""
-    WITH inserted AS ({_NEW_REQUESTS} RETURNING id, source_id, status)
-    INSERT INTO request_event (request_id, kind, actor, status_to, note, public, data)
-    SELECT i.id, 'imported', :actor, i.status, :note, false,
-           jsonb_build_object('file', CAST(:file AS text), 'source_id', i.source_id)
-    FROM inserted AS i
+    Unless another session drew ids meanwhile, they are consecutive, and three numbers
+    say which they are instead of ``n`` rows.
     """
-)
+    draw = "SELECT nextval('service_request_id_seq') AS id FROM generate_series(1, :n)"
+    low, high = conn.execute(
+        text(f"SELECT min(id), max(id) FROM ({draw}) AS drawn"), {"n": n}
+    ).one()
+    if high - low + 1 == n:
+        return np.arange(low, high + 1, dtype=np.int64)
+    # Interleaved with another session: these n are lost, draw a list instead.
+    return np.fromiter(conn.execute(text(draw), {"n": n}).scalars(), dtype=np.int64, count=n)

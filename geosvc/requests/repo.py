@@ -39,7 +39,7 @@ class RequestRecord:
 
     id: int
     reference: str
-    token: str
+    token: str | None
     kind: str
     service_code: str
     service_name: str

@@ -207,7 +207,7 @@ def test_imported_request_keeps_the_source_values(la_conn: Connection, tmp_path:
         "import:la311",
         "closed",
     )
-    assert event["data"] == {"file": LA_REQUESTS.name, "source_id": "1-870704814"}
+    assert event["data"] == {"file": LA_REQUESTS.name}  # the source id is on the request
     assert not event["public"]
 
 
@@ -248,7 +248,58 @@ def test_unknown_default_service_type_is_refused_before_anything_is_written(
     assert not report.exists()
 
 
-def _import_failing_on(engine: Engine, source_id: str, report: Path, done: list[int]) -> None:
+_SCHEMA_OBJECTS = """
+    SELECT pg_get_indexdef(indexrelid) FROM pg_index
+    WHERE indrelid IN ('service_request'::regclass, 'request_event'::regclass)
+    UNION ALL
+    SELECT conname || ' ' || pg_get_constraintdef(oid) FROM pg_constraint
+    WHERE conrelid IN ('service_request'::regclass, 'request_event'::regclass)
+    ORDER BY 1
+"""
+
+
+def _stored(conn: Connection) -> list[tuple[object, ...]]:
+    return [
+        tuple(row)
+        for row in conn.execute(
+            text(
+                "SELECT r.source_id, r.status, r.ward_code, ST_AsText(r.geom), r.requested_at, "
+                "r.token, e.kind FROM service_request AS r JOIN request_event AS e "
+                "ON e.request_id = r.id ORDER BY r.source_id"
+            )
+        )
+    ]
+
+
+def test_deferred_indexes_store_the_same_and_come_back(la_engine: Engine, tmp_path: Path) -> None:
+    stored = {}
+    for defer in (False, True):
+        with rolled_back(la_engine) as conn:
+            before = conn.execute(text(_SCHEMA_OBJECTS)).scalars().all()
+            result = _import_la(conn, tmp_path, defer_indexes=defer)
+            assert conn.execute(text(_SCHEMA_OBJECTS)).scalars().all() == before
+            assert result.imported == LA_IMPORTED
+            stored[defer] = _stored(conn)
+    assert stored[True] == stored[False]
+    assert all(token is None for *_, token, _ in stored[True])  # imported: no Open311 token
+    assert any("gist (geom)" in ddl for ddl in before)
+
+
+def test_an_import_failing_with_indexes_deferred_puts_them_back(
+    la_engine: Engine, tmp_path: Path
+) -> None:
+    with la_engine.connect() as conn:
+        before = conn.execute(text(_SCHEMA_OBJECTS)).scalars().all()
+    with pytest.raises(DBAPIError, match="injected failure"):
+        _import_failing_on(la_engine, "1-872849051", tmp_path / "report.csv", [], defer=True)
+    with la_engine.connect() as conn:
+        assert conn.execute(text(_SCHEMA_OBJECTS)).scalars().all() == before
+        assert _count(conn, "SELECT count(*) FROM service_request") == 0
+
+
+def _import_failing_on(
+    engine: Engine, source_id: str, report: Path, done: list[int], *, defer: bool = False
+) -> None:
     """Import LA in chunks of 2,000 with a trigger that fails on inserting ``source_id``."""
     with engine.begin() as conn:
         conn.execute(
@@ -270,7 +321,7 @@ def _import_failing_on(engine: Engine, source_id: str, report: Path, done: list[
                 "FOR EACH ROW EXECUTE FUNCTION pg_temp.fail()"
             )
         )
-        options = ImportOptions(report=report, chunk_rows=2_000)
+        options = ImportOptions(report=report, chunk_rows=2_000, defer_indexes=defer)
         import_csv(conn, LA_REQUESTS, load_mapping("la311"), options, progress=done.append)
 
 

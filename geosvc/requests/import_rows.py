@@ -1,0 +1,164 @@
+"""The rows an import COPYs into ``service_request`` and ``request_event``, built with Arrow.
+
+The checked rows (``import_checks.STAGING_COLUMNS``) become, in the reading thread, an
+Arrow table holding every value of the request rows but their ids (``prepared``); once
+the database has said which rows are new and handed out their ids, ``request_csv`` and
+``event_csv`` add the ids and write CSV for COPY. COPYing straight into the tables, not
+into a staging table and then INSERT … SELECT, halves what the database does per row.
+"""
+
+from __future__ import annotations
+
+import json
+from dataclasses import dataclass
+
+import numpy as np
+import numpy.typing as npt
+import pandas as pd
+import pyarrow as pa
+import pyarrow.compute as pc
+from pyarrow.csv import WriteOptions, write_csv
+
+REQUEST_COLUMNS = (
+    "id",
+    "reference",
+    "kind",
+    "service_code",
+    "description",
+    "status",
+    "resolution",
+    "channel",
+    "anonymous",
+    "actionable",
+    "geom",
+    "ward_code",
+    "address",
+    "requested_at",
+    "updated_at",
+    "acknowledged_at",
+    "closed_at",
+    "source",
+    "source_id",
+    "token",
+)
+EVENT_COLUMNS = ("request_id", "kind", "actor", "status_to", "note", "public", "data")
+_CSV = WriteOptions(include_header=False, quoting_style="needed")
+_UTC = pa.timestamp("us", tz="UTC")
+
+
+@dataclass(frozen=True)
+class ImportContext:
+    """What every row of one import shares: its source, kind, reference prefix and log."""
+
+    source: str
+    kind: str
+    prefix: str
+    zone: str
+    actor: str
+    note: str
+    file: str
+
+
+def prepared(staged: pd.DataFrame, zone: str) -> pa.Table:
+    """The request values of the checked rows, all but id and reference, for COPY.
+
+    Empty text becomes NULL (an address, a ward, a resolution), except the description,
+    which the table keeps as ''. ``year`` is the year lodged in the source's zone, for the
+    reference number.
+    """
+    requested = _times(staged["requested_us"])
+    closed = _times(staged["closed_us"])
+    updated = _times(staged["updated_us"])
+    status = pa.array(staged["status"], type=pa.string())
+    acknowledged = pc.if_else(
+        pc.equal(status, "received"),
+        pa.scalar(None, _UTC),
+        pc.if_else(pc.equal(status, "closed"), closed, updated),
+    )
+    return pa.table(
+        {
+            "source_id": _text(staged["source_id"]),
+            "service_code": _text(staged["service_code"]),
+            "description": pa.array(staged["description"].astype(object), type=pa.string()),
+            "status": status,
+            "resolution": _text(staged["resolution"]),
+            "channel": _text(staged["channel"]),
+            "anonymous": pa.array(staged["anonymous"], type=pa.bool_()),
+            "geom": _points(_text(staged["lon"]), _text(staged["lat"])),
+            "ward_code": _text(staged["ward_code"]),
+            "address": _text(staged["address"]),
+            "requested_at": _utc_text(requested),
+            "updated_at": _utc_text(updated),
+            "acknowledged_at": _utc_text(acknowledged),
+            "closed_at": _utc_text(closed),
+            "year": pc.year(requested.cast(pa.timestamp("us", tz=zone))),
+        }
+    )
+
+
+def request_csv(rows: pa.Table, ids: npt.NDArray[np.int64], context: ImportContext) -> bytes:
+    """``rows`` (from ``prepared``) with ``ids`` as CSV in ``REQUEST_COLUMNS`` order."""
+    n = rows.num_rows
+    id_array = pa.array(ids, type=pa.int64())
+    computed = {
+        "id": id_array,
+        "reference": _references(context.prefix, rows["year"], id_array),
+        "kind": _repeat(context.kind, n),
+        "actionable": pa.array(np.ones(n, dtype=bool)),
+        "source": _repeat(context.source, n),
+        "token": pa.nulls(n, pa.string()),
+    }
+    return _csv(pa.table({c: computed[c] if c in computed else rows[c] for c in REQUEST_COLUMNS}))
+
+
+def event_csv(rows: pa.Table, ids: npt.NDArray[np.int64], context: ImportContext) -> bytes:
+    """One 'imported' event per request, as CSV in ``EVENT_COLUMNS`` order."""
+    n = rows.num_rows
+    columns = {
+        "request_id": pa.array(ids, type=pa.int64()),
+        "kind": _repeat("imported", n),
+        "actor": _repeat(context.actor, n),
+        "status_to": rows["status"],
+        "note": _repeat(context.note, n),
+        "public": pa.array(np.zeros(n, dtype=bool)),
+        "data": _repeat(json.dumps({"file": context.file}), n),
+    }
+    return _csv(pa.table(columns))
+
+
+def _csv(table: pa.Table) -> bytes:
+    out = pa.BufferOutputStream()
+    write_csv(table, out, _CSV)
+    return bytes(out.getvalue().to_pybytes())
+
+
+def _repeat(value: str, n: int) -> pa.Array:
+    return pa.repeat(pa.scalar(value, pa.string()), n)
+
+
+def _text(values: pd.Series) -> pa.Array:
+    """Text with '' and missing as NULL: Arrow writes '' quoted, which COPY keeps as ''."""
+    array = pa.array(values.astype(object), type=pa.string(), from_pandas=True)
+    return pc.if_else(pc.equal(array, ""), pa.scalar(None, pa.string()), array)
+
+
+def _times(micros: pd.Series) -> pa.Array:
+    return pa.array(micros, type=pa.int64(), from_pandas=True).cast(_UTC)
+
+
+def _utc_text(times: pa.Array) -> pa.Array:
+    """Times as PostgreSQL reads them, with the offset: Arrow's CSV writer formats a zoned
+    timestamp twenty times slower than this."""
+    naive = times.cast(pa.timestamp("us")).cast(pa.string())
+    return pc.binary_join_element_wise(naive, "+00", "")
+
+
+def _points(lon: pa.Array, lat: pa.Array) -> pa.Array:
+    """EWKT points from the export's own coordinate text (NULL where there is none)."""
+    return pc.binary_join_element_wise("SRID=4326;POINT(", lon, " ", lat, ")", "")
+
+
+def _references(prefix: str, year: pa.ChunkedArray, ids: pa.Array) -> pa.Array:
+    """``reference_number``'s format, vectorised: prefix, year, id padded to 7 digits."""
+    serial = pc.utf8_lpad(ids.cast(pa.string()), width=7, padding="0")
+    return pc.binary_join_element_wise(prefix, year.cast(pa.string()), serial, "-")

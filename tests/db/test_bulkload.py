@@ -1,0 +1,67 @@
+"""Deferring indexes and foreign keys during a large load, against a real PostGIS."""
+
+from __future__ import annotations
+
+import pytest
+from sqlalchemy import Connection, text
+from sqlalchemy.exc import IntegrityError
+
+from geosvc.bulkload import MIN_DEFERRED_ROWS, indexes_deferred, table_rows, worth_deferring
+
+_OBJECTS = """
+    SELECT pg_get_indexdef(indexrelid) FROM pg_index WHERE indrelid = 'survey_response'::regclass
+    UNION ALL
+    SELECT pg_get_constraintdef(oid) FROM pg_constraint
+    WHERE conrelid = 'survey_response'::regclass
+    ORDER BY 1
+"""
+_SECONDARY = """
+    SELECT count(*) FROM pg_index
+    WHERE indrelid = 'survey_response'::regclass AND NOT indisunique AND NOT indisprimary
+"""
+_KEYS = """
+    SELECT count(*) FROM pg_constraint
+    WHERE conrelid = 'survey_response'::regclass AND contype = 'f'
+"""
+
+
+def test_inside_only_unique_indexes_remain_and_after_everything_is_back(conn: Connection) -> None:
+    before = conn.execute(text(_OBJECTS)).scalars().all()
+    with indexes_deferred(conn, ["survey_response"], defer=True):
+        assert conn.execute(text(_SECONDARY)).scalar_one() == 0
+        assert conn.execute(text(_KEYS)).scalar_one() == 0
+        unique = "SELECT count(*) FROM pg_index WHERE indrelid = 'survey_response'::regclass"
+        assert conn.execute(text(unique)).scalar_one() == 2  # primary key, submission id
+    assert conn.execute(text(_OBJECTS)).scalars().all() == before
+
+
+def test_not_deferring_changes_nothing(conn: Connection) -> None:
+    with indexes_deferred(conn, ["survey_response"], defer=False):
+        assert conn.execute(text(_SECONDARY)).scalar_one() == 3
+
+
+def test_rows_loaded_meanwhile_are_checked_against_the_keys_put_back(conn: Connection) -> None:
+    with (
+        pytest.raises(IntegrityError, match="survey_response_batch_id_fkey"),
+        indexes_deferred(conn, ["survey_response"], defer=True),
+    ):
+        conn.execute(
+            text(
+                "INSERT INTO survey_response (submission_id, batch_id, geom) "
+                "VALUES ('s1', 999, ST_SetSRID(ST_MakePoint(28, -26), 4326))"
+            )
+        )
+
+
+def test_only_large_loads_against_the_table_are_deferred(conn: Connection) -> None:
+    conn.execute(text("CREATE TEMP TABLE loaded AS SELECT generate_series(1, 1000) AS n"))
+    assert table_rows(conn, "loaded") == 1000  # never analysed: counted
+    conn.execute(text("INSERT INTO loaded SELECT generate_series(1, 500000)"))
+    conn.execute(text("ANALYZE loaded"))
+    assert table_rows(conn, "loaded") == pytest.approx(501_000, rel=0.05)  # the estimate
+    assert worth_deferring(conn, "loaded", 600_000)
+    assert not worth_deferring(conn, "loaded", 400_000)  # smaller than the table
+    conn.execute(text("TRUNCATE loaded"))
+    conn.execute(text("ANALYZE loaded"))
+    assert worth_deferring(conn, "loaded", MIN_DEFERRED_ROWS)
+    assert not worth_deferring(conn, "loaded", MIN_DEFERRED_ROWS - 1)  # too small to pay
