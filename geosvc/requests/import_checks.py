@@ -24,9 +24,9 @@ import pandas as pd
 import pyarrow as pa
 import pyarrow.compute as pc
 
-from geosvc.geo import CoordinateProblem, Extent, coordinate_problems
+from geosvc.geo import CoordinateProblem, coordinate_problems
 from geosvc.requests.import_mapping import ImportMapping
-from geosvc.wards.assign import WardIndex
+from geosvc.wards.places import Places
 
 REPORT_COLUMNS = ["row", "source_id", "outcome", "field", "value", "reason"]
 STAGING_COLUMNS = [
@@ -76,15 +76,6 @@ class Reason(StrEnum):
     CLOSED_DATE_IGNORED = "the closed date is ignored: the status is not a closed one"
     BAD_UPDATED = "the updated date does not match the datetime_format; the other dates are used"
     DESCRIPTION_CUT = "the description is longer than 4,000 characters and was cut"
-
-
-@dataclass(frozen=True)
-class Places:
-    """What the location checks need from the database: the wards and their extent."""
-
-    extent: Extent
-    wards: WardIndex
-    ward_codes: frozenset[str]
 
 
 @dataclass(frozen=True)

@@ -17,7 +17,8 @@ import numpy.typing as npt
 import pandas as pd
 import pyarrow as pa
 import pyarrow.compute as pc
-from pyarrow.csv import WriteOptions, write_csv
+
+from geosvc.arrowcsv import csv_bytes, ewkt_points, repeat, text_or_null, utc_text
 
 REQUEST_COLUMNS = (
     "id",
@@ -42,7 +43,6 @@ REQUEST_COLUMNS = (
     "token",
 )
 EVENT_COLUMNS = ("request_id", "kind", "actor", "status_to", "note", "public", "data")
-_CSV = WriteOptions(include_header=False, quoting_style="needed")
 _UTC = pa.timestamp("us", tz="UTC")
 
 
@@ -77,20 +77,20 @@ def prepared(staged: pd.DataFrame, zone: str) -> pa.Table:
     )
     return pa.table(
         {
-            "source_id": _text(staged["source_id"]),
-            "service_code": _text(staged["service_code"]),
+            "source_id": text_or_null(staged["source_id"]),
+            "service_code": text_or_null(staged["service_code"]),
             "description": pa.array(staged["description"].astype(object), type=pa.string()),
             "status": status,
-            "resolution": _text(staged["resolution"]),
-            "channel": _text(staged["channel"]),
+            "resolution": text_or_null(staged["resolution"]),
+            "channel": text_or_null(staged["channel"]),
             "anonymous": pa.array(staged["anonymous"], type=pa.bool_()),
-            "geom": _points(_text(staged["lon"]), _text(staged["lat"])),
-            "ward_code": _text(staged["ward_code"]),
-            "address": _text(staged["address"]),
-            "requested_at": _utc_text(requested),
-            "updated_at": _utc_text(updated),
-            "acknowledged_at": _utc_text(acknowledged),
-            "closed_at": _utc_text(closed),
+            "geom": ewkt_points(text_or_null(staged["lon"]), text_or_null(staged["lat"])),
+            "ward_code": text_or_null(staged["ward_code"]),
+            "address": text_or_null(staged["address"]),
+            "requested_at": utc_text(requested),
+            "updated_at": utc_text(updated),
+            "acknowledged_at": utc_text(acknowledged),
+            "closed_at": utc_text(closed),
             "year": pc.year(requested.cast(pa.timestamp("us", tz=zone))),
         }
     )
@@ -103,12 +103,14 @@ def request_csv(rows: pa.Table, ids: npt.NDArray[np.int64], context: ImportConte
     computed = {
         "id": id_array,
         "reference": _references(context.prefix, rows["year"], id_array),
-        "kind": _repeat(context.kind, n),
+        "kind": repeat(context.kind, n),
         "actionable": pa.array(np.ones(n, dtype=bool)),
-        "source": _repeat(context.source, n),
+        "source": repeat(context.source, n),
         "token": pa.nulls(n, pa.string()),
     }
-    return _csv(pa.table({c: computed[c] if c in computed else rows[c] for c in REQUEST_COLUMNS}))
+    return csv_bytes(
+        pa.table({c: computed[c] if c in computed else rows[c] for c in REQUEST_COLUMNS})
+    )
 
 
 def event_csv(rows: pa.Table, ids: npt.NDArray[np.int64], context: ImportContext) -> bytes:
@@ -116,46 +118,18 @@ def event_csv(rows: pa.Table, ids: npt.NDArray[np.int64], context: ImportContext
     n = rows.num_rows
     columns = {
         "request_id": pa.array(ids, type=pa.int64()),
-        "kind": _repeat("imported", n),
-        "actor": _repeat(context.actor, n),
+        "kind": repeat("imported", n),
+        "actor": repeat(context.actor, n),
         "status_to": rows["status"],
-        "note": _repeat(context.note, n),
+        "note": repeat(context.note, n),
         "public": pa.array(np.zeros(n, dtype=bool)),
-        "data": _repeat(json.dumps({"file": context.file}), n),
+        "data": repeat(json.dumps({"file": context.file}), n),
     }
-    return _csv(pa.table(columns))
-
-
-def _csv(table: pa.Table) -> bytes:
-    out = pa.BufferOutputStream()
-    write_csv(table, out, _CSV)
-    return bytes(out.getvalue().to_pybytes())
-
-
-def _repeat(value: str, n: int) -> pa.Array:
-    return pa.repeat(pa.scalar(value, pa.string()), n)
-
-
-def _text(values: pd.Series) -> pa.Array:
-    """Text with '' and missing as NULL: Arrow writes '' quoted, which COPY keeps as ''."""
-    array = pa.array(values.astype(object), type=pa.string(), from_pandas=True)
-    return pc.if_else(pc.equal(array, ""), pa.scalar(None, pa.string()), array)
+    return csv_bytes(pa.table(columns))
 
 
 def _times(micros: pd.Series) -> pa.Array:
     return pa.array(micros, type=pa.int64(), from_pandas=True).cast(_UTC)
-
-
-def _utc_text(times: pa.Array) -> pa.Array:
-    """Times as PostgreSQL reads them, with the offset: Arrow's CSV writer formats a zoned
-    timestamp twenty times slower than this."""
-    naive = times.cast(pa.timestamp("us")).cast(pa.string())
-    return pc.binary_join_element_wise(naive, "+00", "")
-
-
-def _points(lon: pa.Array, lat: pa.Array) -> pa.Array:
-    """EWKT points from the export's own coordinate text (NULL where there is none)."""
-    return pc.binary_join_element_wise("SRID=4326;POINT(", lon, " ", lat, ")", "")
 
 
 def _references(prefix: str, year: pa.ChunkedArray, ids: pa.Array) -> pa.Array:

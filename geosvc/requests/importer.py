@@ -16,8 +16,7 @@ from __future__ import annotations
 
 import os
 from collections import Counter
-from collections.abc import Callable, Generator, Iterator
-from concurrent.futures import ThreadPoolExecutor
+from collections.abc import Callable, Iterator
 from contextlib import closing, contextmanager
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -33,11 +32,11 @@ from sqlalchemy import Connection, text
 from geosvc.bulkload import indexes_deferred, worth_deferring
 from geosvc.db import copy_csv
 from geosvc.errors import InvalidInputError, SourceFileError
+from geosvc.pipeline import read_ahead
 from geosvc.requests.import_checks import (
     FIRST_DATA_ROW,
     REPORT_COLUMNS,
     CheckedChunk,
-    Places,
     SeenIds,
     check_chunk,
 )
@@ -50,8 +49,7 @@ from geosvc.requests.import_rows import (
     prepared,
     request_csv,
 )
-from geosvc.wards.assign import WardIndex
-from geosvc.wards.repo import jurisdiction_extent
+from geosvc.wards.places import Places, load_places
 
 REQUEST_TABLES = ("service_request", "request_event")
 T = TypeVar("T")
@@ -173,7 +171,7 @@ def import_csv(
         _read(path, mapping, columns, options.chunk_rows) as raw,
         indexes_deferred(conn, REQUEST_TABLES, defer=defer),
         # Closed first on the way out, so the worker has stopped reading before the file shuts.
-        closing(_ahead(_checked(raw, mapping, places))) as chunks,
+        closing(read_ahead(_checked(raw, mapping, places), "import")) as chunks,
     ):
         for chunk, rows in chunks:
             chunk.issues.to_csv(out, header=False, index=False)
@@ -228,11 +226,7 @@ def _places(conn: Connection, mapping: ImportMapping) -> Places:
             f"The mapping {mapping.source} names service types the catalogue lacks: "
             f"{', '.join(unknown)}; load them ('geosvc services load') or fix service_types."
         )
-    extent = jurisdiction_extent(conn)
-    if extent is None:
-        raise InvalidInputError("No wards are loaded; run 'geosvc wards load' first.")
-    wards = WardIndex.from_db(conn)
-    return Places(extent=extent, wards=wards, ward_codes=frozenset(map(str, wards.codes)))
+    return load_places(conn)
 
 
 @contextmanager
@@ -278,15 +272,6 @@ def _checked(
         chunk = check_chunk(frame, first_row, mapping, places, seen)
         first_row += chunk.read
         yield chunk, prepared(chunk.rows, mapping.timezone)
-
-
-def _ahead(items: Iterator[T]) -> Generator[T, None, None]:
-    """The same items, the next one produced in a worker thread while this one is used."""
-    with ThreadPoolExecutor(max_workers=1, thread_name_prefix="import") as pool:
-        pending = pool.submit(next, items, None)
-        while (item := pending.result()) is not None:
-            pending = pool.submit(next, items, None)
-            yield item
 
 
 @contextmanager
