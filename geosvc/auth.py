@@ -4,6 +4,7 @@ Roles are ordered; each includes the ones below it:
 
 - ``public``: anyone, no key needed to read public data; an app holding a public key may
   lodge Open311 requests;
+- ``cdw``: community development workers, who upload household-survey batches;
 - ``agent``: call-centre agents, who lodge on a caller's behalf, read requests with their
   contact details, add notes and notify customers;
 - ``staff``: municipal officers, who acknowledge, assign, hold, close and reopen;
@@ -29,9 +30,10 @@ class Role(IntEnum):
     """A role; a higher value may do everything a lower one may."""
 
     PUBLIC = 0
-    AGENT = 1
-    STAFF = 2
-    ADMIN = 3
+    CDW = 1
+    AGENT = 2
+    STAFF = 3
+    ADMIN = 4
 
     @classmethod
     def parse(cls, name: str) -> Role:

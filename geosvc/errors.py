@@ -44,6 +44,14 @@ class SourceFileError(InvalidInputError):
     title = "File cannot be loaded"
 
 
+class UploadTooLargeError(GeosvcError):
+    """An upload bigger than the product accepts, or one that would expand beyond it."""
+
+    status = HTTPStatus.REQUEST_ENTITY_TOO_LARGE
+    code = "too-large"
+    title = "Upload too large"
+
+
 class DatabaseUnavailableError(GeosvcError):
     """The database cannot be reached or lacks PostGIS."""
 

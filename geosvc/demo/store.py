@@ -177,7 +177,7 @@ def _store_surveys(conn: Connection, surveys: pd.DataFrame, index: WardIndex, di
             "INSERT INTO survey_batch (file_hash, filename, source_format, schema_name, "
             "uploaded_by, status, rows_total, rows_processed, rows_loaded) "
             "VALUES (:h, :f, 'csv', 'default', :by, 'loaded', :n, :n, :n) "
-            "ON CONFLICT (file_hash) DO NOTHING RETURNING id"
+            "ON CONFLICT (file_hash) WHERE status <> 'failed' DO NOTHING RETURNING id"
         ),
         {"h": digest, "f": SURVEYS_FILE, "by": _ACTOR, "n": len(surveys)},
     ).scalar()
@@ -185,11 +185,13 @@ def _store_surveys(conn: Connection, surveys: pd.DataFrame, index: WardIndex, di
         return 0
     frame = surveys.copy()
     frame["batch_id"] = batch_id
+    frame["root_id"] = frame["submission_id"]
     frame["ward_code"] = index.assign(frame["lon"].to_numpy(), frame["lat"].to_numpy())
     frame["geom"] = _ewkt_points(frame)
     frame["needs"] = frame["needs"].map(lambda v: json.loads(v) if isinstance(v, str) else list(v))
     columns = [
         "submission_id",
+        "root_id",
         "batch_id",
         "geom",
         "ward_code",

@@ -29,7 +29,7 @@ import pyarrow as pa
 import pyarrow.compute as pc
 from sqlalchemy import Connection, text
 
-from geosvc.bulkload import indexes_deferred, worth_deferring
+from geosvc.bulkload import estimated_rows, indexes_deferred, worth_deferring
 from geosvc.db import copy_csv
 from geosvc.errors import InvalidInputError, SourceFileError
 from geosvc.pipeline import read_ahead
@@ -165,7 +165,7 @@ def import_csv(
     tally = _Tally()
     defer = options.defer_indexes
     if defer is None:
-        defer = worth_deferring(conn, "service_request", _estimated_rows(path))
+        defer = worth_deferring(conn, "service_request", estimated_rows(path))
     with (
         _report_file(report) as out,
         _read(path, mapping, columns, options.chunk_rows) as raw,
@@ -179,14 +179,6 @@ def import_csv(
             if progress is not None:
                 progress(chunk.read)
     return tally.result(path, mapping, report)
-
-
-def _estimated_rows(path: Path) -> int:
-    """About how many rows the file holds, from the line length of its first megabyte."""
-    with path.open("rb") as source:
-        sample = source.read(1 << 20)
-    lines = max(sample.count(b"\n"), 1)
-    return int(path.stat().st_size * lines / max(len(sample), 1))
 
 
 def _lock(mapping: ImportMapping) -> str:

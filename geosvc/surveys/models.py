@@ -6,7 +6,17 @@ from datetime import datetime
 from typing import Any
 
 from geoalchemy2 import Geometry, WKBElement
-from sqlalchemy import BigInteger, DateTime, Float, ForeignKey, Integer, SmallInteger, Text, func
+from sqlalchemy import (
+    BigInteger,
+    Boolean,
+    DateTime,
+    Float,
+    ForeignKey,
+    Integer,
+    SmallInteger,
+    Text,
+    func,
+)
 from sqlalchemy.dialects.postgresql import ARRAY, JSONB
 from sqlalchemy.orm import Mapped, mapped_column
 
@@ -33,7 +43,13 @@ class SurveyBatch(Base):
     rows_loaded: Mapped[int] = mapped_column(Integer, default=0)
     rows_replaced: Mapped[int] = mapped_column(Integer, default=0)
     rows_rejected: Mapped[int] = mapped_column(Integer, default=0)
-    report: Mapped[list[dict[str, Any]]] = mapped_column(JSONB, default=list)
+    rows_unchanged: Mapped[int] = mapped_column(Integer, default=0)
+    rows_warned: Mapped[int] = mapped_column(Integer, default=0)
+    file_size: Mapped[int] = mapped_column(BigInteger, default=0)
+    all_or_nothing: Mapped[bool] = mapped_column(Boolean, default=False)
+    wards: Mapped[list[str]] = mapped_column(ARRAY(Text), default=list)
+    finished_at: Mapped[datetime | None] = mapped_column(DateTime(timezone=True))
+    error: Mapped[str | None] = mapped_column(Text)
 
 
 class SurveyResponse(Base):
@@ -43,6 +59,7 @@ class SurveyResponse(Base):
 
     id: Mapped[int] = mapped_column(BigInteger, primary_key=True)
     submission_id: Mapped[str] = mapped_column(Text, unique=True)
+    root_id: Mapped[str] = mapped_column(Text, unique=True)
     batch_id: Mapped[int] = mapped_column(ForeignKey("survey_batch.id"), index=True)
     geom: Mapped[WKBElement] = mapped_column(Geometry("POINT", srid=SRID, spatial_index=True))
     ward_code: Mapped[str | None] = mapped_column(ForeignKey("ward.code"), index=True)

@@ -1,0 +1,76 @@
+"""Checked survey rows and report lines as CSV for COPY, laid out with Arrow."""
+
+from __future__ import annotations
+
+import pandas as pd
+import pyarrow as pa
+import pyarrow.compute as pc
+
+from geosvc.arrowcsv import csv_bytes, ewkt_points, repeat, utc_text
+from geosvc.surveys.scales import SCALES
+
+_ACCESS = tuple(scale.column for scale in SCALES.values())
+RESPONSE_COLUMNS = (
+    "submission_id",
+    "root_id",
+    "batch_id",
+    "geom",
+    "ward_code",
+    "collected_at",
+    "precision_m",
+    *_ACCESS,
+    "needs",
+    "answers",
+)
+ISSUE_COLUMNS = ("batch_id", "row_no", "submission_id", "outcome", "field", "value", "reason")
+
+
+def response_csv(rows: pd.DataFrame, batch_id: int) -> bytes:
+    """Checked rows (``checks.ROW_COLUMNS``, with their final root ids) in RESPONSE_COLUMNS."""
+    n = len(rows)
+    lon = pa.array(rows["lon"], type=pa.float64()).cast(pa.string())
+    lat = pa.array(rows["lat"], type=pa.float64()).cast(pa.string())
+    collected = pa.array(rows["collected_at"], type=pa.timestamp("us", tz="UTC"))
+    columns = {
+        "submission_id": _text(rows["submission_id"]),
+        "root_id": _text(rows["root_id"]),
+        "batch_id": pa.repeat(pa.scalar(batch_id, pa.int64()), n),
+        "geom": ewkt_points(lon, lat),
+        "ward_code": _text(rows["ward_code"]),
+        "collected_at": utc_text(collected),
+        "precision_m": pa.array(rows["precision_m"], type=pa.float64(), from_pandas=True),
+        **{c: pa.array(rows[c], type=pa.int16(), from_pandas=True) for c in _ACCESS},
+        "needs": _array_literals(rows["needs"]),
+        "answers": _text(rows["answers"]),
+    }
+    return csv_bytes(pa.table(columns))
+
+
+def issue_csv(lines: pd.DataFrame, batch_id: int) -> bytes:
+    """Report lines (``issues.REPORT_COLUMNS``) in ISSUE_COLUMNS."""
+    n = len(lines)
+    columns = {
+        "batch_id": pa.repeat(pa.scalar(batch_id, pa.int64()), n),
+        "row_no": pa.array(lines["row"], type=pa.int64()),
+        **{c: _text(lines[c]) for c in ("submission_id", "outcome", "field")},
+        "value": _text(lines["value"].map(_shown, na_action="ignore")),
+        "reason": _text(lines["reason"]),
+    }
+    return csv_bytes(pa.table(columns))
+
+
+def _text(values: pd.Series) -> pa.Array:
+    return pa.array(values.astype(object), type=pa.string(), from_pandas=True)
+
+
+def _shown(value: object) -> str:
+    return str(value)
+
+
+def _array_literals(needs: pd.Series) -> pa.Array:
+    """Lists of need codes as PostgreSQL array literals; codes are [a-z0-9_] (the schema
+    checks them), so none needs quoting."""
+    lists = pa.array(needs, type=pa.list_(pa.string()), from_pandas=True)
+    joined = pc.binary_join(lists, ",")
+    literal = pc.binary_join_element_wise("{", joined, "}", "")
+    return pc.if_else(pc.is_null(literal), repeat("{}", len(needs)), literal)
