@@ -8,9 +8,10 @@ from contextlib import asynccontextmanager, suppress
 
 from fastapi import FastAPI
 
+from api.limits import UploadLimit
 from api.open311.router import router as open311_router
 from api.problems import add_problem_handlers
-from api.routers import health, requests, status, wards
+from api.routers import health, requests, status, surveys, wards
 from geosvc import __version__
 from geosvc.config import Settings, get_settings
 from geosvc.db import make_engine
@@ -51,4 +52,7 @@ def create_app(settings: Settings | None = None) -> FastAPI:
     app.include_router(requests.router)
     app.include_router(status.router)
     app.include_router(open311_router)
+    app.include_router(surveys.router)
+    upload_bytes = int(settings.survey_max_upload_mb * 1024 * 1024)
+    app.add_middleware(UploadLimit, prefix="/api/surveys/", max_bytes=upload_bytes)
     return app

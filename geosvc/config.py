@@ -49,6 +49,21 @@ class Settings(BaseSettings):
     )
     jurisdiction_id: str = Field("geosvc", description="Open311 jurisdiction_id served.")
     open311_contact: str = "Call centre: see the municipality's website."
+    survey_max_upload_mb: float = Field(
+        200.0, gt=0, description="Largest survey file an upload may send (413 beyond)."
+    )
+    survey_max_expanded_mb: float = Field(
+        1024.0, gt=0, description="Most an XLSX or zip upload may expand to when read."
+    )
+    survey_max_precision_m: float = Field(
+        50.0, gt=0, description="GPS precision beyond which a household's point is refused."
+    )
+    survey_wait_s: float = Field(
+        10.0,
+        ge=0,
+        description="How long an upload waits for its batch before answering 202 and "
+        "loading on in the background.",
+    )
 
     @field_validator("database_url")
     @classmethod
