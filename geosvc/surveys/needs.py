@@ -61,28 +61,71 @@ def ward_needs(responses: pd.DataFrame, period: str = "all", top: int = 5) -> pd
     >>> rows["needs"].round(2).to_dict()
     {'households': 3.0, 'need:water': 1.0, 'need:housing': 0.33}
     """
+    located = responses[responses["ward_code"].notna()]
+    levels = pd.concat(
+        [_level_counts(located, scale) for scale in SCALES.values()], ignore_index=True
+    )
+    named, needs = _need_counts(located)
+    return ward_needs_from_counts(levels, needs, named, period=period, top=top)
+
+
+def ward_needs_from_counts(
+    levels: pd.DataFrame,
+    needs: pd.DataFrame,
+    named: pd.Series,
+    *,
+    period: str = "all",
+    top: int = 5,
+) -> pd.DataFrame:
+    """``ward_needs`` from counts already made (by the database, say).
+
+    ``levels`` has ``ward_code``, ``service``, ``code`` (a level code) and ``households``;
+    ``needs`` has ``ward_code``, ``need`` and ``households`` (naming it); ``named`` is, per
+    ward, the households that named any need.
+    """
     if top < 1:
         raise InvalidInputError(f"top must be at least 1, not {top}.")
-    located = responses[responses["ward_code"].notna()]
-    parts = [_access_rows(located, scale) for scale in SCALES.values()]
-    parts.append(_needs_rows(located, top))
+    parts = [
+        _access_rows(levels[levels["service"] == str(scale.service)], scale)
+        for scale in SCALES.values()
+    ]
+    parts.append(_needs_rows(named, needs, top))
     rows = pd.concat(parts, ignore_index=True).assign(source=SOURCE, period=period)
     rows = rows.sort_values("ward_code", kind="stable", ignore_index=True)
     return rows[list(INDICATOR_COLUMNS)]
 
 
-def _access_rows(responses: pd.DataFrame, scale: AccessScale) -> pd.DataFrame:
-    """Households with a level, and the share below each level but the worst, per ward."""
+def _level_counts(responses: pd.DataFrame, scale: AccessScale) -> pd.DataFrame:
+    """Households per ward and level code of one service."""
     answered = responses[["ward_code", scale.column]].dropna()
-    codes = answered[scale.column].astype(int)
+    counts = answered.groupby(["ward_code", scale.column]).size()
+    frame = counts.rename("households").reset_index().rename(columns={scale.column: "code"})
+    return frame.assign(service=str(scale.service))
+
+
+def _need_counts(responses: pd.DataFrame) -> tuple[pd.Series, pd.DataFrame]:
+    """Per ward, households naming any need; and households naming each need."""
+    named = responses[["ward_code", "needs"]].explode("needs").dropna(subset=["needs"])
+    named = named.rename_axis("response").reset_index().drop_duplicates(["response", "needs"])
+    households = named.groupby("ward_code")["response"].nunique()
+    counts = named.groupby(["ward_code", "needs"]).size().rename("households").reset_index()
+    return households, counts.rename(columns={"needs": "need"})
+
+
+def _access_rows(levels: pd.DataFrame, scale: AccessScale) -> pd.DataFrame:
+    """Households with a level, and the share below each level but the worst, per ward."""
+    codes = levels["code"].astype(int)
     off_scale = ~codes.between(0, len(scale.levels) - 1)
     if off_scale.any():
         raise InvalidInputError(
             f"{scale.column} holds {codes[off_scale].iloc[0]}, which is not a code on the "
             f"{scale.service} scale (0 to {len(scale.levels) - 1})."
         )
-    counts = pd.crosstab(answered["ward_code"], codes).reindex(
-        columns=range(len(scale.levels)), fill_value=0
+    counts = (
+        levels.assign(code=codes)
+        .pivot_table(index="ward_code", columns="code", values="households", aggfunc="sum")
+        .reindex(columns=range(len(scale.levels)), fill_value=0)
+        .fillna(0)
     )
     households = counts.sum(axis=1)
     at_or_better = counts.cumsum(axis=1).iloc[:, :-1]
@@ -98,12 +141,9 @@ def _access_rows(responses: pd.DataFrame, scale: AccessScale) -> pd.DataFrame:
     )
 
 
-def _needs_rows(responses: pd.DataFrame, top: int) -> pd.DataFrame:
+def _needs_rows(households: pd.Series, needs: pd.DataFrame, top: int) -> pd.DataFrame:
     """Households naming any need, and the share naming each of the ``top`` needs, per ward."""
-    named = responses[["ward_code", "needs"]].explode("needs").dropna(subset=["needs"])
-    named = named.rename_axis("response").reset_index().drop_duplicates(["response", "needs"])
-    households = named.groupby("ward_code")["response"].nunique()
-    counts = named.groupby(["ward_code", "needs"]).size().rename("count").reset_index()
+    counts = needs.rename(columns={"need": "needs", "households": "count"})
     counts["value"] = counts["count"] / counts["ward_code"].map(households).astype(float)
     counts = counts.sort_values(["ward_code", "value", "needs"], ascending=[True, False, True])
     best = counts.groupby("ward_code").head(top)

@@ -50,9 +50,7 @@ def cdw(conn: Connection) -> dict[str, str]:
     return {"Authorization": f"Bearer {create_key(conn, 'cdw:thandi', Role.CDW)}"}
 
 
-def _upload(
-    api: str, path: Path, headers: dict[str, str], **form: str
-) -> httpx.Response:
+def _upload(api: str, path: Path, headers: dict[str, str], **form: str) -> httpx.Response:
     with path.open("rb") as body:
         return httpx.post(
             f"{api}/api/surveys/batches",

@@ -11,8 +11,9 @@ import csv
 import io
 import json
 import zipfile
-from collections.abc import Callable
+from collections.abc import Callable, Sequence
 from pathlib import Path
+from typing import NamedTuple
 
 import numpy as np
 import openpyxl
@@ -229,7 +230,7 @@ def _csv_text(rows: list[list[str]]) -> str:
     return buffer.getvalue()
 
 
-def _xlsx(path: Path, rows: list[list[object]], *, sheets: int = 1) -> Path:
+def _xlsx(path: Path, rows: Sequence[Sequence[object]], *, sheets: int = 1) -> Path:
     workbook = openpyxl.Workbook()
     sheet = workbook.active
     assert sheet is not None
@@ -241,21 +242,27 @@ def _xlsx(path: Path, rows: list[list[object]], *, sheets: int = 1) -> Path:
     return path
 
 
-def _read(path: Path, **kw: object) -> tuple[pd.DataFrame, dict[str, object]]:
-    with open_survey(path, **kw) as survey:  # type: ignore[arg-type]
+class _Info(NamedTuple):
+    format: SurveyFormat
+    encoding: Encoding | None
+    questions: list[str]
+    location: str
+
+
+def _read(
+    path: Path, location: str | None = None, chunk_rows: int = 100_000
+) -> tuple[pd.DataFrame, _Info]:
+    """Every chunk of ``path`` in one frame, and what the reader said about the file."""
+    with open_survey(path, location=location, chunk_rows=chunk_rows) as survey:
         frame = pd.concat(list(survey.chunks()), ignore_index=True)
-        info = {
-            "format": survey.format,
-            "encoding": survey.encoding,
-            "questions": survey.questions,
-            "location": survey.location,
-        }
+        info = _Info(survey.format, survey.encoding, survey.questions, survey.location)
     return frame, info
 
 
-def _refusal(path: Path, **kw: object) -> str:
+def _refusal(path: Path, location: str | None = None, chunk_rows: int = 100_000) -> str:
+    """The message of the SourceFileError that reading ``path`` raises."""
     with pytest.raises(SourceFileError) as caught:
-        _read(path, **kw)
+        _read(path, location, chunk_rows)
     return str(caught.value)
 
 
@@ -264,9 +271,9 @@ def _refusal(path: Path, **kw: object) -> str:
 
 def test_ona_export_with_repeats_becomes_lists() -> None:
     frame, info = _read(ONA / "tutorial_w_repeats.csv")
-    assert info["format"] is SurveyFormat.KOBO_CSV
-    assert info["encoding"] is Encoding.UTF8
-    assert info["location"] == "gps"
+    assert info.format is SurveyFormat.KOBO_CSV
+    assert info.encoding is Encoding.UTF8
+    assert info.location == "gps"
     row = frame.iloc[0]
     assert row["row"] == 2
     assert row["submission_id"] == "b31c6ac2-b8ca-4180-914f-c844fa10ed3b"
@@ -280,14 +287,14 @@ def test_ona_export_with_repeats_becomes_lists() -> None:
     assert json.loads(row["children/childs_name"]) == ["Tom", "Dick"]
     assert json.loads(row["children/childs_age"]) == ["12", "5"]
     assert row["picture"] == "n/a"  # Ona's "not relevant" text is kept as written
-    assert "gps" not in info["questions"]
-    assert "_gps_latitude" not in info["questions"]
-    assert "meta/instanceID" not in info["questions"]
+    assert "gps" not in info.questions
+    assert "_gps_latitude" not in info.questions
+    assert "meta/instanceID" not in info.questions
 
 
 def test_ona_geolocation_form_times_without_offset_are_utc() -> None:
     frame, info = _read(ONA / "GeoLocationForm_2015_01_15_01_28_45.csv")
-    assert info["location"] == "location"
+    assert info.location == "location"
     assert frame["row"].tolist() == [2, 3, 4, 5]
     assert str(frame["submitted_at"].dtype) == "datetime64[us, UTC]"
     assert frame["submitted_at"].iloc[0] == pd.Timestamp("2015-01-15T06:19:23Z")
@@ -303,8 +310,8 @@ def test_ona_export_without_location_is_refused_with_its_columns() -> None:
 
 def test_malawi_csv_keeps_na_text_and_has_no_time() -> None:
     frame, info = _read(MALAWI / "waterconsumersurvey.csv")
-    assert info["format"] is SurveyFormat.CSV
-    assert info["location"] == "latitude/longitude"
+    assert info.format is SurveyFormat.CSV
+    assert info.location == "latitude/longitude"
     assert len(frame) == 423
     assert frame["row"].iloc[-1] == 424
     assert frame["submission_id"].isna().all()
@@ -312,21 +319,21 @@ def test_malawi_csv_keeps_na_text_and_has_no_time() -> None:
     assert (frame["nonfunctional_reason"] == "NA").sum() > 100
     assert frame["latitude"].iloc[0] == "-15.4724389"
     _, named = _read(MALAWI / "waterconsumersurvey.csv", location="latitude/longitude")
-    assert named["location"] == "latitude/longitude"
+    assert named.location == "latitude/longitude"
 
 
 def test_malawi_windows_1252_copy_with_padded_header() -> None:
     frame, info = _read(MALAWI / "water consumer survey.csv")
-    assert info["encoding"] is Encoding.CP1252
-    assert "district" in info["questions"]  # "district  " in the header, trimmed
+    assert info.encoding is Encoding.CP1252
+    assert "district" in info.questions  # "district  " in the header, trimmed
     assert len(frame) == 423
 
 
 def test_malawi_xlsx_matches_its_csv() -> None:
     workbook, info = _read(MALAWI / "waterconsumersurvey.xlsx")
     text, _ = _read(MALAWI / "waterconsumersurvey.csv")
-    assert info["format"] is SurveyFormat.XLSX
-    assert info["encoding"] is None
+    assert info.format is SurveyFormat.XLSX
+    assert info.encoding is None
     assert workbook["row"].tolist() == text["row"].tolist()
     for column in ("latitude", "longitude"):
         np.testing.assert_allclose(workbook[column].astype(float), text[column].astype(float))
@@ -338,7 +345,7 @@ def test_malawi_xlsx_matches_its_csv() -> None:
 
 def test_kobo_semicolon_csv_with_hxl_row(tmp_path: Path) -> None:
     frame, info = _read(_kobo_csv(tmp_path / "kobo.csv"))
-    assert info["format"] is SurveyFormat.KOBO_CSV
+    assert info.format is SurveyFormat.KOBO_CSV
     # header row 1, HXL row 2, first submission row 3, a blank row 4 (dropped), then row 5
     # whose quoted value spans two lines but is one spreadsheet row
     assert frame["row"].tolist() == [3, 5]
@@ -356,7 +363,7 @@ def test_kobo_semicolon_csv_with_hxl_row(tmp_path: Path) -> None:
 def test_kobo_comma_csv_without_hxl(tmp_path: Path) -> None:
     path = _write_csv(tmp_path / "kobo.csv", [KOBO_HEADER, KOBO_ROW], delimiter=",")
     frame, info = _read(path)
-    assert info["format"] is SurveyFormat.KOBO_CSV
+    assert info.format is SurveyFormat.KOBO_CSV
     assert frame["row"].tolist() == [2]
     assert frame["longitude"].iloc[0] == "28.0473"
 
@@ -366,7 +373,7 @@ def test_kobo_xlsx(tmp_path: Path) -> None:
     row[2], row[5], row[6] = 4, -26.2041, 28.0473
     path = _xlsx(tmp_path / "kobo.xlsx", [KOBO_HEADER, row, [], row], sheets=2)
     frame, info = _read(path)
-    assert info["format"] is SurveyFormat.KOBO_XLSX
+    assert info.format is SurveyFormat.KOBO_XLSX
     assert frame["row"].tolist() == [2, 4]
     assert frame["household/size"].iloc[0] == "4"
     assert frame["latitude"].iloc[0] == "-26.2041"
@@ -376,8 +383,8 @@ def test_kobo_xlsx(tmp_path: Path) -> None:
 def test_odk_central_csv(tmp_path: Path) -> None:
     path = _write_csv(tmp_path / "hh.csv", [ODK_HEADER, *ODK_ROWS], delimiter=",")
     frame, info = _read(path)
-    assert info["format"] is SurveyFormat.ODK_CSV
-    assert info["location"] == "loc"
+    assert info.format is SurveyFormat.ODK_CSV
+    assert info.location == "loc"
     first = frame.iloc[0]
     assert (first["submission_id"], first["root_id"], first["deprecated_id"]) == (
         "bbb",
@@ -389,14 +396,14 @@ def test_odk_central_csv(tmp_path: Path) -> None:
     assert first["ReviewState"] == "edited"
     assert (first["latitude"], first["precision"]) == ("-26.2041", "4.5")
     assert frame.iloc[1]["deprecated_id"] is None
-    assert "loc/Latitude" not in info["questions"]
+    assert "loc/Latitude" not in info.questions
 
 
 def test_odk_central_zip_folds_repeats_into_lists(tmp_path: Path) -> None:
     frame, info = _read(_odk_zip(tmp_path / "hh.zip"))
-    assert info["format"] is SurveyFormat.ODK_ZIP
-    assert info["encoding"] is Encoding.UTF8
-    assert info["questions"][-3:] == ["children/name", "children/age", "children/toys/toy/kind"]
+    assert info.format is SurveyFormat.ODK_ZIP
+    assert info.encoding is Encoding.UTF8
+    assert info.questions[-3:] == ["children/name", "children/age", "children/toys/toy/kind"]
     first, second = frame.iloc[0], frame.iloc[1]
     assert json.loads(first["children/name"]) == ["Tom", "Dick"]
     assert json.loads(first["children/age"]) == ["12", None]
@@ -408,8 +415,8 @@ def test_odata_json_is_flattened(tmp_path: Path) -> None:
     path = tmp_path / "submissions.json"
     path.write_text(json.dumps(ODATA), encoding="utf-8")
     frame, info = _read(path)
-    assert info["format"] is SurveyFormat.ODK_ODATA
-    assert info["location"] == "loc"
+    assert info.format is SurveyFormat.ODK_ODATA
+    assert info.location == "loc"
     first, second = frame.iloc[0], frame.iloc[1]
     assert (first["submission_id"], first["root_id"], first["deprecated_id"]) == (
         "bbb",
@@ -428,7 +435,7 @@ def test_odata_json_is_flattened(tmp_path: Path) -> None:
     assert first["__system/reviewState"] == "edited"
     assert json.loads(first["children/name"]) == ["Tom", "Dick"]
     assert json.loads(first["children/age"]) == ["12", "5"]
-    assert not any("navigationLink" in q or q.endswith("__id") for q in info["questions"])
+    assert not any("navigationLink" in q or q.endswith("__id") for q in info.questions)
     assert second["latitude"] is None
     assert second["children/name"] is None
     assert frame["row"].tolist() == [1, 2]
@@ -438,9 +445,9 @@ def test_geojson_points(tmp_path: Path) -> None:
     path = tmp_path / "households.geojson"
     path.write_text(json.dumps(GEOJSON), encoding="utf-8")
     frame, info = _read(path)
-    assert info["format"] is SurveyFormat.GEOJSON
-    assert info["location"] == "geometry"
-    assert info["questions"] == ["water", "ward/code", "visits"]
+    assert info.format is SurveyFormat.GEOJSON
+    assert info.location == "geometry"
+    assert info.questions == ["water", "ward/code", "visits"]
     assert frame["submission_id"].tolist() == ["hh-1", None]
     assert (frame["latitude"].iloc[0], frame["longitude"].iloc[0]) == ("-26.2041", "28.0473")
     assert frame["latitude"].iloc[1] is None
@@ -453,7 +460,7 @@ def test_windows_1252_and_bom_files(tmp_path: Path) -> None:
     bom = _write_csv(tmp_path / "bom.csv", rows, delimiter=",", encoding="utf-8-sig")
     for path, encoding in ((latin, Encoding.CP1252), (bom, Encoding.UTF8_BOM)):
         frame, info = _read(path)
-        assert info["encoding"] is encoding
+        assert info.encoding is encoding
         assert frame["submission_id"].tolist() == ["h1"]
         assert frame["street"].tolist() == ["Rue Gérard"]
 
@@ -461,7 +468,7 @@ def test_windows_1252_and_bom_files(tmp_path: Path) -> None:
 def test_plain_geopoint_text_column_named_as_location(tmp_path: Path) -> None:
     rows = [["uuid", "where", "note"], ["u1", "-26.2 28.0 1700 5", "x"], ["u2", "-26.3 28.1", ""]]
     frame, info = _read(_write_csv(tmp_path / "points.csv", rows, delimiter=","), location="where")
-    assert info["location"] == "where"
+    assert info.location == "where"
     assert frame[["latitude", "longitude", "altitude", "precision"]].values.tolist() == [
         ["-26.2", "28.0", "1700", "5"],
         ["-26.3", "28.1", None, None],
@@ -473,7 +480,7 @@ def test_question_named_like_a_canonical_column_moves_under_answers(tmp_path: Pa
     header = [*KOBO_HEADER, "precision", "row"]
     path = _write_csv(tmp_path / "kobo.csv", [header, [*KOBO_ROW, "high", "7"]])
     frame, info = _read(path)
-    assert info["questions"][-2:] == ["answers.precision", "answers.row"]
+    assert info.questions[-2:] == ["answers.precision", "answers.row"]
     assert frame["precision"].iloc[0] == "4.5"
     assert frame["answers.precision"].iloc[0] == "high"
 
@@ -494,7 +501,7 @@ def test_nested_wide_repeats(tmp_path: Path) -> None:
         ["", "", "", "", "1", "2", "u2"],
     ]
     frame, info = _read(_write_csv(tmp_path / "nets.csv", rows, delimiter=","))
-    assert info["questions"] == ["bed_net/member/name", "bed_net/color"]
+    assert info.questions == ["bed_net/member/name", "bed_net/color"]
     assert json.loads(frame["bed_net/member/name"].iloc[0]) == [["Andrew", "Bob"], ["Carl"]]
     assert json.loads(frame["bed_net/color"].iloc[0]) == ["blue", None]
     assert frame["bed_net/member/name"].iloc[1] is None
@@ -552,7 +559,7 @@ def test_every_format_yields_canonical_columns_first(
             assert all(v is None or isinstance(v, str) for v in values)
 
 
-_CELL = st.text(alphabet=st.characters(blacklist_categories=("Cs",), blacklist_characters="\x00"))
+_CELL = st.text(alphabet=st.characters(exclude_categories=["Cs"], exclude_characters="\x00"))
 
 
 @settings(
@@ -630,8 +637,8 @@ def test_several_geopoints_need_a_name(tmp_path: Path) -> None:
     path = _write_csv(tmp_path / "two.csv", [header, row])
     assert "has several geopoint questions (home, tap); name the one" in _refusal(path)
     frame, info = _read(path, location="tap")
-    assert (frame["latitude"].iloc[0], info["location"]) == ("3", "tap")
-    assert "home" in info["questions"]
+    assert (frame["latitude"].iloc[0], info.location) == ("3", "tap")
+    assert "home" in info.questions
     assert "has no geopoint question or column 'well'" in _refusal(path, location="well")
 
 
@@ -640,6 +647,7 @@ def test_several_geopoints_need_a_name(tmp_path: Path) -> None:
     [
         ('{"value": [', "is not valid JSON: Expecting value at line 1, column 12"),
         ('{"value": []}', "has no submissions"),
+        ('{"value": [{"__id": "a"}], "@odata.nextLink": "x"}', "is one page of an OData export"),
         ('{"results": [{"a": 1}]}', "neither an ODK Central OData export"),
         ('{"type": "FeatureCollection", "features": []}', "has no features"),
         (

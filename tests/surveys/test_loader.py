@@ -12,6 +12,7 @@ from collections.abc import Iterator
 from pathlib import Path
 
 import geopandas as gpd
+import numpy as np
 import pandas as pd
 import pytest
 from sqlalchemy import Engine, text
@@ -23,6 +24,7 @@ from geosvc.errors import SourceFileError
 from geosvc.surveys.batches import INTERRUPTED, get_batch, report_csv
 from geosvc.surveys.checks import CheckOptions
 from geosvc.surveys.loader import LoadOptions, Upload, load_batch
+from geosvc.surveys.needs import ward_needs
 from geosvc.surveys.schema import load_schema
 from geosvc.wards.loader import load_wards
 from tests.conftest import GAUTENG_WARDS, ROOT, _clone, _drop_database
@@ -100,6 +102,36 @@ def test_a_batch_loads_its_good_rows_and_reports_the_rest(
     )
     assert households == batch.rows_loaded
     assert len(batch.wards) == _count(db, "SELECT count(DISTINCT ward_code) FROM survey_response")
+
+
+def test_the_ward_indicators_are_the_shares_of_the_stored_responses(
+    db: Engine, export: pd.DataFrame, tmp_path: Path
+) -> None:
+    load_batch(db, Upload(_write(export, tmp_path / "a.csv"), WORKER), SCHEMA)
+    with db.connect() as conn:
+        stored = pd.DataFrame(
+            conn.execute(
+                text(
+                    "SELECT ward_code, water_access, sanitation_access, electricity_access, "
+                    "refuse_access, needs FROM survey_response"
+                )
+            ).all()
+        )
+        indicators = pd.DataFrame(
+            conn.execute(
+                text(
+                    "SELECT ward_code, service, category, value FROM ward_indicator "
+                    "WHERE source = 'survey'"
+                )
+            ).all()
+        )
+    for column in ("water_access", "sanitation_access", "electricity_access", "refuse_access"):
+        stored[column] = stored[column].astype("Int16")
+    expected = ward_needs(stored)[["ward_code", "service", "category", "value"]]
+    key = ["ward_code", "service", "category"]
+    merged = expected.merge(indicators, on=key, how="outer", suffixes=("", "_db"))
+    assert len(merged) == len(expected) == len(indicators)
+    assert np.allclose(merged["value"], merged["value_db"])
 
 
 def test_the_report_names_row_submission_field_and_reason(
@@ -265,6 +297,7 @@ import sys, time
 from pathlib import Path
 from geosvc.db import make_engine
 from geosvc.surveys.loader import LoadOptions, Upload, load_batch
+from geosvc.surveys.needs import ward_needs
 from geosvc.surveys.schema import load_schema
 engine = make_engine(sys.argv[1])
 def stall(rows):

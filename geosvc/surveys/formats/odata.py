@@ -4,7 +4,8 @@
 ``meta/instanceID`` the current version's; ``__system/submissionDate`` when Central got it.
 The other ``__system`` fields stay as questions (``__system/reviewState``, …). Repeats come
 as arrays only when the export was made with ``$expand=*``; without it they are links to
-other tables, which are not in the file and are left out.
+other tables, which are not in the file and are left out. One page of a paged export
+(``@odata.nextLink``) is refused rather than loaded as if it were the batch.
 """
 
 from __future__ import annotations
@@ -26,6 +27,11 @@ def open_odata(
     document: dict[str, object], label: str, *, location: str | None, chunk_rows: int
 ) -> OpenedTable:
     """The submissions of an OData response, flattened, ready to read in chunks."""
+    if "@odata.nextLink" in document:
+        raise SourceFileError(
+            f"{label} is one page of an OData export (it has an @odata.nextLink); "
+            "export all submissions in one file."
+        )
     submissions = document.get("value")
     if not isinstance(submissions, list) or not submissions:
         raise SourceFileError(f"{label} has no submissions: its value list is empty.")
