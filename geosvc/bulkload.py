@@ -30,7 +30,8 @@ class _Deferred:
     indexes: list[str]
     """``CREATE INDEX`` statements of the dropped indexes."""
     keys: list[tuple[str, str, str]]
-    """(table, constraint name, definition) of the dropped foreign keys."""
+    """(table, constraint name, definition) of the dropped constraints, in the order to
+    put them back."""
 
 
 def table_rows(conn: Connection, table: str) -> int:
@@ -61,17 +62,21 @@ def worth_deferring(conn: Connection, table: str, rows: int) -> bool:
 
 
 @contextmanager
-def indexes_deferred(conn: Connection, tables: Sequence[str], *, defer: bool) -> Iterator[None]:
+def indexes_deferred(
+    conn: Connection, tables: Sequence[str], *, defer: bool, unique: bool = False
+) -> Iterator[None]:
     """Inside, ``tables`` have no secondary indexes and no foreign keys; after, they do again.
 
-    Primary keys and unique constraints stay: loads rely on them. When ``defer`` is false
-    nothing changes. On an error inside, nothing is restored: the caller's transaction
-    must roll back, which restores everything.
+    Primary keys stay. Unique constraints and indexes stay too, unless ``unique``: a load
+    that does not look its rows up by them (into an empty table, say) may drop them, and
+    rebuilding them checks every row at once. When ``defer`` is false nothing changes.
+    On an error inside, nothing is restored: the caller's transaction must roll back,
+    which restores everything.
     """
     if not defer:
         yield
         return
-    deferred = _drop(conn, tables)
+    deferred = _drop(conn, tables, unique=unique)
     yield
     for statement in deferred.indexes:
         conn.execute(text(statement))
@@ -81,15 +86,16 @@ def indexes_deferred(conn: Connection, tables: Sequence[str], *, defer: bool) ->
         conn.execute(text(f"ANALYZE {table}"))
 
 
-def _drop(conn: Connection, tables: Sequence[str]) -> _Deferred:
-    oids = {"tables": list(tables)}
+def _drop(conn: Connection, tables: Sequence[str], *, unique: bool) -> _Deferred:
+    oids = {"tables": list(tables), "unique": unique}
     indexes = conn.execute(
         text(
             """
             SELECT i.indexrelid::regclass::text AS name, pg_get_indexdef(i.indexrelid) AS ddl
             FROM pg_index AS i
             WHERE i.indrelid = ANY(CAST(:tables AS regclass[]))
-              AND NOT i.indisunique AND NOT i.indisprimary
+              AND NOT i.indisprimary AND (:unique OR NOT i.indisunique)
+              AND NOT EXISTS (SELECT 1 FROM pg_constraint AS c WHERE c.conindid = i.indexrelid)
             """
         ),
         oids,
@@ -99,12 +105,14 @@ def _drop(conn: Connection, tables: Sequence[str]) -> _Deferred:
             """
             SELECT c.conrelid::regclass::text, c.conname, pg_get_constraintdef(c.oid)
             FROM pg_constraint AS c
-            WHERE c.conrelid = ANY(CAST(:tables AS regclass[])) AND c.contype = 'f'
+            WHERE c.conrelid = ANY(CAST(:tables AS regclass[]))
+              AND (c.contype = 'f' OR (:unique AND c.contype = 'u'))
+            ORDER BY c.contype DESC  -- unique keys first: foreign keys may rest on them
             """
         ),
         oids,
     ).all()
-    for table, name, _ in keys:
+    for table, name, _ in reversed(keys):
         conn.execute(text(f'ALTER TABLE {table} DROP CONSTRAINT "{name}"'))
     for name, _ in indexes:
         conn.execute(text(f"DROP INDEX {name}"))

@@ -169,7 +169,9 @@ def import_csv(
     with (
         _report_file(report) as out,
         _read(path, mapping, columns, options.chunk_rows) as raw,
-        indexes_deferred(conn, REQUEST_TABLES, defer=defer),
+        # With no request of this source stored, no chunk looks up source ids: the unique
+        # indexes are rebuilt after too, which checks every row at once.
+        indexes_deferred(conn, REQUEST_TABLES, defer=defer, unique=not store.probe),
         # Closed first on the way out, so the worker has stopped reading before the file shuts.
         closing(read_ahead(_checked(raw, mapping, places), "import")) as chunks,
     ):

@@ -227,7 +227,9 @@ def _load(
         defer = worth_deferring(data, "survey_response", estimated_rows(survey.path))
     tally = _Tally()
     with (
-        indexes_deferred(data, ["survey_response"], defer=defer),
+        # Into an empty table nothing is looked up by submission or root id: their unique
+        # indexes are rebuilt after too, which checks every row at once.
+        indexes_deferred(data, ["survey_response"], defer=defer, unique=not probe),
         closing(read_ahead(_checked(survey, schema, places, options.checks), "survey")) as chunks,
     ):
         for chunk in chunks:

@@ -31,8 +31,32 @@ def test_inside_only_unique_indexes_remain_and_after_everything_is_back(conn: Co
         assert conn.execute(text(_SECONDARY)).scalar_one() == 0
         assert conn.execute(text(_KEYS)).scalar_one() == 0
         unique = "SELECT count(*) FROM pg_index WHERE indrelid = 'survey_response'::regclass"
-        assert conn.execute(text(unique)).scalar_one() == 2  # primary key, submission id
+        assert conn.execute(text(unique)).scalar_one() == 3  # primary key, submission, root
     assert conn.execute(text(_OBJECTS)).scalars().all() == before
+
+
+def test_unique_keys_too_when_asked_and_duplicates_are_caught_after(conn: Connection) -> None:
+    before = conn.execute(text(_OBJECTS)).scalars().all()
+    with indexes_deferred(conn, ["survey_response"], defer=True, unique=True):
+        every = "SELECT count(*) FROM pg_index WHERE indrelid = 'survey_response'::regclass"
+        assert conn.execute(text(every)).scalar_one() == 1  # the primary key alone
+    assert conn.execute(text(_OBJECTS)).scalars().all() == before
+    batch = conn.execute(
+        text(
+            "INSERT INTO survey_batch (file_hash, filename, source_format, schema_name, "
+            "uploaded_by) VALUES (repeat('a', 64), 'f', 'csv', 'default', 'cdw') RETURNING id"
+        )
+    ).scalar_one()
+    twice = (
+        "INSERT INTO survey_response (submission_id, root_id, batch_id, geom) VALUES "
+        "('s1', 'r1', :b, ST_SetSRID(ST_MakePoint(28, -26), 4326)), "
+        "('s1', 'r2', :b, ST_SetSRID(ST_MakePoint(28, -26), 4326))"
+    )
+    with (
+        pytest.raises(IntegrityError, match="survey_response_submission_id_key"),
+        indexes_deferred(conn, ["survey_response"], defer=True, unique=True),
+    ):
+        conn.execute(text(twice), {"b": batch})
 
 
 def test_not_deferring_changes_nothing(conn: Connection) -> None:
@@ -47,8 +71,8 @@ def test_rows_loaded_meanwhile_are_checked_against_the_keys_put_back(conn: Conne
     ):
         conn.execute(
             text(
-                "INSERT INTO survey_response (submission_id, batch_id, geom) "
-                "VALUES ('s1', 999, ST_SetSRID(ST_MakePoint(28, -26), 4326))"
+                "INSERT INTO survey_response (submission_id, root_id, batch_id, geom) "
+                "VALUES ('s1', 's1', 999, ST_SetSRID(ST_MakePoint(28, -26), 4326))"
             )
         )
 
