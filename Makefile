@@ -21,6 +21,7 @@ LOAD_WARDS    := $(GEOSVC) wards load $(WARDS_GEOJSON)
 LOAD_CENSUS   := $(GEOSVC) census load $(CENSUS_DIR)
 DEMO_GENERATE := $(GEOSVC) demo generate --incidents $(DEMO_INCIDENTS) --surveys $(DEMO_SURVEYS) --seed $(DEMO_SEED) --out $(DEMO_DIR)
 DEMO_LOAD     := $(GEOSVC) demo load $(DEMO_DIR)
+DEMO_SURVEYS_LOAD := $(GEOSVC) surveys load $(DEMO_DIR)/surveys_kobo.csv --schema default --worker demo-cdw
 ANALYSE       := $(GEOSVC) analyse
 SERVE         := $(GEOSVC) serve
 
@@ -42,6 +43,7 @@ demo: setup ## load wards, census and generated demo data, analyse, then serve o
 	$(LOAD_CENSUS)
 	$(DEMO_GENERATE)
 	$(DEMO_LOAD)
+	$(DEMO_SURVEYS_LOAD)
 	$(ANALYSE)
 	$(SERVE)
 

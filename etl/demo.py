@@ -11,7 +11,7 @@ from etl.console import console, engine, fail_cleanly
 from geosvc.analytics.run import run_incident_rates
 from geosvc.demo.generator import generate as generate_demo
 from geosvc.demo.generator import hotspots_to_geojson
-from geosvc.demo.store import store_demo, write_demo_files
+from geosvc.demo.store import SURVEYS_FILE, store_demo, write_demo_files
 from geosvc.errors import InvalidInputError
 from geosvc.requests.catalogue import DEFAULT_CATALOGUE, read_catalogue, store_catalogue
 
@@ -58,7 +58,8 @@ def load(
         return
     console.print(
         f"loaded {result.requests} service requests ({result.requests_outside_wards} outside "
-        f"every ward) and {result.surveys} household surveys"
+        f"every ward); load the household surveys with "
+        f"'geosvc surveys load {directory / SURVEYS_FILE} --worker <name>'"
     )
 
 

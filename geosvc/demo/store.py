@@ -1,9 +1,9 @@
 """Writing a generated demo data set into the database, as real loaders would.
 
 Incidents become service requests with their ward from the batch path of the ward-
-assignment module, a history of events, and a plausible status; surveys become one
-survey batch. Loading is idempotent: a data set already loaded (recognised by its
-file hashes) is left as it is.
+assignment module, a history of events, and a plausible status. Surveys are written as a
+KoboToolbox export, which ``geosvc surveys load`` loads as any CDW's upload. Loading is
+idempotent: a data set already loaded (recognised by its file hashes) is left as it is.
 """
 
 from __future__ import annotations
@@ -20,12 +20,13 @@ from sqlalchemy import Connection, text
 
 from geosvc.config import get_settings
 from geosvc.db import copy_rows, frame_rows
+from geosvc.demo.kobo import write_kobo_csv
 from geosvc.requests.reference import reference_number
 from geosvc.requests.working_days import calendar_for
 from geosvc.wards.assign import WardIndex
 
 INCIDENTS_FILE = "incidents.csv"
-SURVEYS_FILE = "surveys.csv"
+SURVEYS_FILE = "surveys_kobo.csv"
 HOTSPOTS_FILE = "hotspots.geojson"
 _ACTOR = "demo-loader"
 
@@ -36,7 +37,6 @@ class DemoLoadResult:
 
     requests: int
     requests_outside_wards: int
-    surveys: int
     already_loaded: bool
 
 
@@ -49,27 +49,27 @@ def file_hash(path: Path) -> str:
     return digest.hexdigest()
 
 
-def read_demo(directory: Path) -> tuple[pd.DataFrame, pd.DataFrame]:
-    """The incident and survey tables written by ``geosvc demo generate``."""
-    incidents = pd.read_csv(directory / INCIDENTS_FILE, parse_dates=["requested_at"])
-    surveys = pd.read_csv(directory / SURVEYS_FILE, parse_dates=["collected_at"])
-    return incidents, surveys
+def read_demo(directory: Path) -> pd.DataFrame:
+    """The incidents written by ``geosvc demo generate``."""
+    return pd.read_csv(directory / INCIDENTS_FILE, parse_dates=["requested_at"])
 
 
 def store_demo(conn: Connection, directory: Path, now: datetime | None = None) -> DemoLoadResult:
-    """Load the demo data set in ``directory`` in the caller's transaction."""
-    survey_hash = file_hash(directory / SURVEYS_FILE)
+    """Load the demo's service requests in ``directory`` in the caller's transaction.
+
+    Its household surveys are a KoboToolbox export (``SURVEYS_FILE``), loaded as a CDW
+    would upload it: ``geosvc surveys load``.
+    """
     prefix = "DEMO" + file_hash(directory / INCIDENTS_FILE)[:6].upper()
     already = conn.execute(
         text("SELECT 1 FROM service_request WHERE reference LIKE :p LIMIT 1"), {"p": prefix + "-%"}
     ).scalar()
     if already:
-        return DemoLoadResult(0, 0, 0, already_loaded=True)
-    incidents, surveys = read_demo(directory)
+        return DemoLoadResult(0, 0, already_loaded=True)
+    incidents = read_demo(directory)
     index = WardIndex.from_db(conn)
     requests, outside = _store_requests(conn, incidents, index, prefix, now or datetime.now(UTC))
-    stored_surveys = _store_surveys(conn, surveys, index, survey_hash)
-    return DemoLoadResult(requests, outside, stored_surveys, already_loaded=False)
+    return DemoLoadResult(requests, outside, already_loaded=False)
 
 
 def _store_requests(
@@ -171,41 +171,6 @@ def _events(frame: pd.DataFrame) -> list[tuple[object, ...]]:
     return list(frame_rows(events[columns]))
 
 
-def _store_surveys(conn: Connection, surveys: pd.DataFrame, index: WardIndex, digest: str) -> int:
-    batch_id = conn.execute(
-        text(
-            "INSERT INTO survey_batch (file_hash, filename, source_format, schema_name, "
-            "uploaded_by, status, rows_total, rows_processed, rows_loaded) "
-            "VALUES (:h, :f, 'csv', 'default', :by, 'loaded', :n, :n, :n) "
-            "ON CONFLICT (file_hash) WHERE status <> 'failed' DO NOTHING RETURNING id"
-        ),
-        {"h": digest, "f": SURVEYS_FILE, "by": _ACTOR, "n": len(surveys)},
-    ).scalar()
-    if batch_id is None:
-        return 0
-    frame = surveys.copy()
-    frame["batch_id"] = batch_id
-    frame["root_id"] = frame["submission_id"]
-    frame["ward_code"] = index.assign(frame["lon"].to_numpy(), frame["lat"].to_numpy())
-    frame["geom"] = _ewkt_points(frame)
-    frame["needs"] = frame["needs"].map(lambda v: json.loads(v) if isinstance(v, str) else list(v))
-    columns = [
-        "submission_id",
-        "root_id",
-        "batch_id",
-        "geom",
-        "ward_code",
-        "collected_at",
-        "precision_m",
-        "water_access",
-        "sanitation_access",
-        "electricity_access",
-        "refuse_access",
-        "needs",
-    ]
-    return copy_rows(conn, "survey_response", columns, frame_rows(frame[columns]))
-
-
 def _ewkt_points(frame: pd.DataFrame) -> pd.Series:
     """EWKT points from the ``lon`` and ``lat`` columns, as COPY takes geometry."""
     points: pd.Series = (
@@ -220,7 +185,5 @@ def write_demo_files(
     """Write the generated tables and the planted hotspots' ground truth."""
     directory.mkdir(parents=True, exist_ok=True)
     incidents.to_csv(directory / INCIDENTS_FILE, index=False, date_format="%Y-%m-%dT%H:%M:%S%z")
-    out = surveys.copy()
-    out["needs"] = out["needs"].map(json.dumps)
-    out.to_csv(directory / SURVEYS_FILE, index=False, date_format="%Y-%m-%dT%H:%M:%S%z")
+    write_kobo_csv(surveys, directory / SURVEYS_FILE)
     (directory / HOTSPOTS_FILE).write_text(json.dumps(hotspots, indent=1), encoding="utf-8")

@@ -24,7 +24,7 @@ def _generate(conn: Connection, directory: Path) -> None:
 def test_store_assigns_wards_and_a_history(conn: Connection, tmp_path: Path) -> None:
     _generate(conn, tmp_path)
     result = store_demo(conn, tmp_path, now=datetime(2026, 11, 24, tzinfo=UTC))
-    assert (result.requests, result.surveys, result.requests_outside_wards) == (1500, 200, 0)
+    assert (result.requests, result.requests_outside_wards) == (1500, 0)
     unassigned = conn.execute(text("SELECT count(*) FROM service_request WHERE ward_code IS NULL"))
     assert unassigned.scalar_one() == 0
     mismatched = conn.execute(
