@@ -1,15 +1,19 @@
-"""Large loads without per-row index and foreign-key upkeep, as PostgreSQL advises.
+"""Large loads without per-row index upkeep, as PostgreSQL advises.
 
 PostgreSQL's "Populating a Database" advice: for a load that is large against the table,
-drop the indexes and foreign keys first and create them again after; one index build
-and one set-based key check cost far less than a million single-row index inserts and
-trigger checks. (Measured on the request import: 1,000,000 rows took 49 s kept and 20 s
-deferred, index builds included.)
+drop the indexes first and create them again after; one index build costs far less than
+a million single-row inserts into a B-tree or GiST index, most of them at random places.
+(Measured on the request import: 1,000,000 rows took 49 s with every index kept.)
 
-Everything happens in the caller's transaction, so a failed load puts every index and key
-back by rolling back. The cost is the lock: dropping an index takes an ACCESS EXCLUSIVE
-lock on its table until commit, so readers of these tables wait for the load. Keep it to
-loads where that is acceptable, which ``worth_deferring`` decides by size.
+Foreign keys stay. Dropping one takes an ACCESS EXCLUSIVE lock on the table it refers to
+as well (its triggers live there): the wards, the catalogue and the survey batches would
+be unreadable for the whole load, and a load that reports its progress in
+``survey_batch`` from a second connection would wait on itself.
+
+Everything happens in the caller's transaction, so a failed load puts every index back
+by rolling back. The cost is the lock: dropping an index takes an ACCESS EXCLUSIVE lock
+on its table until commit, so readers of that table wait for the load. Keep it to loads
+where that is acceptable, which ``worth_deferring`` decides by size.
 """
 
 from __future__ import annotations
@@ -30,8 +34,7 @@ class _Deferred:
     indexes: list[str]
     """``CREATE INDEX`` statements of the dropped indexes."""
     keys: list[tuple[str, str, str]]
-    """(table, constraint name, definition) of the dropped constraints, in the order to
-    put them back."""
+    """(table, constraint name, definition) of the dropped unique constraints."""
 
 
 def table_rows(conn: Connection, table: str) -> int:
@@ -65,11 +68,11 @@ def worth_deferring(conn: Connection, table: str, rows: int) -> bool:
 def indexes_deferred(
     conn: Connection, tables: Sequence[str], *, defer: bool, unique: bool = False
 ) -> Iterator[None]:
-    """Inside, ``tables`` have no secondary indexes and no foreign keys; after, they do again.
+    """Inside, ``tables`` have no secondary indexes; after, they do again.
 
-    Primary keys stay. Unique constraints and indexes stay too, unless ``unique``: a load
-    that does not look its rows up by them (into an empty table, say) may drop them, and
-    rebuilding them checks every row at once. When ``defer`` is false nothing changes.
+    Primary and foreign keys stay. Unique constraints and indexes stay too, unless
+    ``unique``: a load that does not look its rows up by them (into an empty table, say)
+    may drop them, and rebuilding them checks every row at once. When ``defer`` is false nothing changes.
     On an error inside, nothing is restored: the caller's transaction must roll back,
     which restores everything.
     """
@@ -106,8 +109,8 @@ def _drop(conn: Connection, tables: Sequence[str], *, unique: bool) -> _Deferred
             SELECT c.conrelid::regclass::text, c.conname, pg_get_constraintdef(c.oid)
             FROM pg_constraint AS c
             WHERE c.conrelid = ANY(CAST(:tables AS regclass[]))
-              AND (c.contype = 'f' OR (:unique AND c.contype = 'u'))
-            ORDER BY c.contype DESC  -- unique keys first: foreign keys may rest on them
+              AND :unique AND c.contype = 'u'
+            ORDER BY c.conname
             """
         ),
         oids,
