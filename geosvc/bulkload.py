@@ -72,9 +72,9 @@ def indexes_deferred(
 
     Primary and foreign keys stay. Unique constraints and indexes stay too, unless
     ``unique``: a load that does not look its rows up by them (into an empty table, say)
-    may drop them, and rebuilding them checks every row at once. When ``defer`` is false nothing changes.
-    On an error inside, nothing is restored: the caller's transaction must roll back,
-    which restores everything.
+    may drop them, and rebuilding them checks every row at once. When ``defer`` is false
+    nothing changes. On an error inside, nothing is restored: the caller's transaction
+    must roll back, which restores everything.
     """
     if not defer:
         yield
