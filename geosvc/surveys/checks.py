@@ -53,6 +53,7 @@ from geosvc.surveys.issues import IssueLog, Mask, Values
 from geosvc.surveys.questions import Questions, resolve_questions
 from geosvc.surveys.scales import SCALES, Service
 from geosvc.surveys.schema import SurveySchema
+from geosvc.surveys.times import campaign_bounds, parse_times
 from geosvc.wards.places import Places
 
 ROW_COLUMNS = [
@@ -69,7 +70,6 @@ ROW_COLUMNS = [
     "needs",
     "answers",
 ]
-_OFFSET = r"(?:[zZ]|[+-]\d{2}(?::?\d{2})?)$"
 
 Floats = npt.NDArray[np.float64]
 
@@ -126,8 +126,9 @@ class CheckedChunk:
     ``rows`` dtypes: row int64; submission_id, root_id, deprecated_id, ward_code object
     (str, None where absent); lon, lat, precision_m float64 (precision NaN when unknown);
     collected_at datetime64[us, UTC] (NaT when unknown); the four ``*_access`` columns
-    Int16 (NA when unanswered); needs object (a list of need codes); answers object (JSON
-    text). ``issues`` has ``geosvc.surveys.issues.REPORT_COLUMNS``.
+    Int16 (NA when unanswered); needs object (a list of need codes, possibly empty);
+    answers str (pandas' Arrow-backed strings: JSON objects). ``issues`` has
+    ``geosvc.surveys.issues.REPORT_COLUMNS``, one line per refused row and per warning.
     """
 
     rows: pd.DataFrame
@@ -355,46 +356,6 @@ def _first_answer(chunk: _Chunk) -> tuple[Values, Values]:
     return answer, where
 
 
-def parse_times(answers: Values, schema: SurveySchema) -> pd.Series:
-    """Times as UTC (``datetime64[us, UTC]``), NaT where blank or unreadable.
-
-    Read with the schema's ``time_format``, else as ISO 8601. A time without an offset is
-    local to the schema's time zone; one that happens twice (clocks going back) is taken as
-    the first, one that never happens (clocks going forward) is moved forward.
-    """
-    text = pd.Series(answers, dtype=object)
-    fmt = schema.time_format or "ISO8601"
-    try:
-        times = pd.to_datetime(text, format=fmt, errors="coerce")
-    except ValueError:  # offsets differ between rows: read those with and without apart
-        with_offset = text.str.contains(_OFFSET, regex=True, na=False).to_numpy()
-        utc = pd.to_datetime(text.where(with_offset), format=fmt, utc=True, errors="coerce")
-        naive = pd.to_datetime(text.where(~with_offset), format=fmt, errors="coerce")
-        return utc.where(with_offset, _localised(naive, schema.timezone)).dt.as_unit("us")
-    if times.dt.tz is not None:
-        return times.dt.tz_convert("UTC").dt.as_unit("us")
-    return _localised(times, schema.timezone)
-
-
-def _localised(naive: pd.Series, zone: str) -> pd.Series:
-    first = np.ones(len(naive), dtype=bool)
-    local = naive.dt.tz_localize(zone, ambiguous=first, nonexistent="shift_forward")
-    utc: pd.Series = local.dt.tz_convert("UTC").dt.as_unit("us")
-    return utc
-
-
-def campaign_bounds(schema: SurveySchema) -> tuple[pd.Timestamp | None, pd.Timestamp | None]:
-    """The campaign's first instant and the instant after its last day, in UTC (None: open)."""
-    campaign, zone = schema.campaign, schema.timezone
-    start = end = None
-    if campaign.start is not None:
-        start = pd.Timestamp(campaign.start).tz_localize(zone).tz_convert("UTC")
-    if campaign.end is not None:
-        next_day = pd.Timestamp(campaign.end) + pd.Timedelta(days=1)
-        end = next_day.tz_localize(zone).tz_convert("UTC")
-    return start, end
-
-
 def _check_levels(chunk: _Chunk) -> dict[Service, pd.arrays.IntegerArray]:
     """Each mapped service's level codes; an answer the schema does not list is refused."""
     levels = {}
@@ -428,7 +389,7 @@ def _stored_rows(
     """The kept rows, in ``ROW_COLUMNS``."""
     kept = ~chunk.issues.rejected
     count = int(kept.sum())
-    unanswered = pd.array([None] * count, dtype="Int16")
+    unanswered = pd.arrays.IntegerArray(np.zeros(count, np.int16), np.ones(count, bool))
     access = {SCALES[s].column: levels[s][kept] if s in levels else unanswered for s in Service}
     text = chunk.text
     return pd.DataFrame(
@@ -444,7 +405,7 @@ def _stored_rows(
             "precision_m": point.precision_m[kept],
             **access,
             "needs": _objects(needs[kept] if needs is not None else _empty_lists(count)),
-            "answers": _objects(answers_json(text, chunk.questions.kept, kept)),
+            "answers": answers_json(text, chunk.questions.kept, kept),
         },
         columns=ROW_COLUMNS,
     )

@@ -230,7 +230,7 @@ def test_a_kept_row_is_ready_to_store() -> None:
         "electricity_access": "Int16",
         "refuse_access": "Int16",
         "needs": "object",
-        "answers": "object",
+        "answers": "str",
     }
 
 
