@@ -7,7 +7,12 @@ import sys
 from pathlib import Path
 
 ROOT = Path(__file__).resolve().parents[1]
-BENCHMARKS = ["bench.bench_ward_load", "bench.bench_ward_assign", "bench.bench_request_import"]
+BENCHMARKS = [
+    "bench.bench_ward_load",
+    "bench.bench_ward_assign",
+    "bench.bench_request_import",
+    "bench.bench_survey_load",
+]
 
 
 def main() -> int:
