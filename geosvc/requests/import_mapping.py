@@ -10,13 +10,13 @@ from __future__ import annotations
 
 import re
 from pathlib import Path
-from typing import Any, Literal
+from typing import Literal
 from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 
-import yaml
 from pydantic import BaseModel, ConfigDict, Field, ValidationError, field_validator, model_validator
 
 from geosvc.errors import SourceFileError
+from geosvc.yamlfiles import bundled_names, bundled_or_path, first_problem, read_yaml
 
 MAPPINGS_DIR = Path(__file__).with_name("mappings")
 
@@ -148,7 +148,7 @@ def _is_code(code: str) -> bool:
 
 def bundled_mappings() -> list[str]:
     """The names of the mappings shipped with geosvc (``la311``, ...)."""
-    return sorted(p.stem for p in MAPPINGS_DIR.glob("*.yaml"))
+    return bundled_names(MAPPINGS_DIR)
 
 
 def load_mapping(name_or_path: str | Path) -> ImportMapping:
@@ -156,15 +156,9 @@ def load_mapping(name_or_path: str | Path) -> ImportMapping:
 
     Raises ``SourceFileError`` naming the file and the first bad key.
     """
-    path = Path(name_or_path)
-    if not path.exists() and str(name_or_path) in bundled_mappings():
-        path = MAPPINGS_DIR / f"{name_or_path}.yaml"
-    if not path.is_file():
-        known = ", ".join(bundled_mappings())
-        raise SourceFileError(
-            f"{name_or_path} is neither a mapping file nor a bundled mapping ({known})."
-        )
-    return parse_mapping(_read_yaml(path), path.name)
+    missing = "{name} is neither a mapping file nor a bundled mapping ({known})."
+    path = bundled_or_path(name_or_path, MAPPINGS_DIR, missing, SourceFileError)
+    return parse_mapping(read_yaml(path, "a YAML mapping", SourceFileError), path.name)
 
 
 def parse_mapping(raw: object, label: str) -> ImportMapping:
@@ -172,14 +166,6 @@ def parse_mapping(raw: object, label: str) -> ImportMapping:
     try:
         return ImportMapping.model_validate(raw)
     except ValidationError as exc:
-        first = exc.errors()[0]
-        where = ".".join(str(p) for p in first["loc"]) or "the mapping"
-        message = first["msg"].removeprefix("Value error, ")
+        steps, message = first_problem(exc)
+        where = ".".join(steps) or "the mapping"
         raise SourceFileError(f"{label}: {where}: {message}.") from exc
-
-
-def _read_yaml(path: Path) -> Any:
-    try:
-        return yaml.safe_load(path.read_text(encoding="utf-8"))
-    except (OSError, UnicodeDecodeError, yaml.YAMLError) as exc:
-        raise SourceFileError(f"{path.name} cannot be read as a YAML mapping.") from exc

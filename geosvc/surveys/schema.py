@@ -19,11 +19,11 @@ from pathlib import Path
 from typing import Any, Literal
 from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 
-import yaml
 from pydantic import BaseModel, ConfigDict, Field, ValidationError, field_validator, model_validator
 
 from geosvc.errors import InvalidInputError
 from geosvc.surveys.scales import SCALES, Service
+from geosvc.yamlfiles import bundled_names, bundled_or_path, first_problem, read_yaml
 
 SCHEMAS_DIR = Path(__file__).parent
 _NAME = r"^[a-z0-9][a-z0-9_-]*$"
@@ -220,7 +220,7 @@ def _is_need(code: str) -> bool:
 
 def bundled_schemas() -> list[str]:
     """The names of the schemas shipped with geosvc (``default``, ``malawi_water``, ...)."""
-    return sorted(p.stem for p in SCHEMAS_DIR.glob("*.yaml"))
+    return bundled_names(SCHEMAS_DIR)
 
 
 def load_schema(name_or_path: str | Path) -> SurveySchema:
@@ -228,15 +228,9 @@ def load_schema(name_or_path: str | Path) -> SurveySchema:
 
     Raises ``InvalidInputError`` naming the file and the first problem found.
     """
-    path = Path(name_or_path)
-    if not path.exists() and str(name_or_path) in bundled_schemas():
-        path = SCHEMAS_DIR / f"{name_or_path}.yaml"
-    if not path.is_file():
-        known = ", ".join(bundled_schemas())
-        raise InvalidInputError(
-            f"{name_or_path} is neither a survey schema file nor a bundled schema ({known})."
-        )
-    return parse_schema(_read_yaml(path), path.name)
+    missing = "{name} is neither a survey schema file nor a bundled schema ({known})."
+    path = bundled_or_path(name_or_path, SCHEMAS_DIR, missing, InvalidInputError)
+    return parse_schema(read_yaml(path, "a YAML survey schema", InvalidInputError), path.name)
 
 
 def parse_schema(raw: object, label: str) -> SurveySchema:
@@ -244,15 +238,7 @@ def parse_schema(raw: object, label: str) -> SurveySchema:
     try:
         return SurveySchema.model_validate(raw)
     except ValidationError as exc:
-        first = exc.errors()[0]
-        loc = ".".join(str(p) for p in first["loc"] if p != "[key]")
+        steps, message = first_problem(exc)
+        loc = ".".join(p for p in steps if p != "[key]")
         where = f"{loc}: " if loc else ""
-        message = first["msg"].removeprefix("Value error, ")
         raise InvalidInputError(f"{label}: {where}{message}.") from exc
-
-
-def _read_yaml(path: Path) -> Any:
-    try:
-        return yaml.safe_load(path.read_text(encoding="utf-8"))
-    except (OSError, UnicodeDecodeError, yaml.YAMLError) as exc:
-        raise InvalidInputError(f"{path.name} cannot be read as a YAML survey schema.") from exc
