@@ -163,25 +163,24 @@ def _run(
 ) -> int | Batch:
     """Claim the batch and load it in ``data``'s transaction; the batch id, or the
     batch that already holds this file."""
-    transaction = data.begin()
+    transaction = data.begin()  # closing ``data`` rolls it back if claiming fails
+    batch_id = new_batch_id(data)
+    lock_batch(data, batch_id)
+    claimed = claim_batch(side, batch_id, new)
+    if claimed is not None:
+        transaction.rollback()
+        return claimed
     try:
-        batch_id = new_batch_id(data)
-        lock_batch(data, batch_id)
-        claimed = claim_batch(side, batch_id, new)
-        if claimed is not None:
-            transaction.rollback()
-            return claimed
         if started is not None:
             started(batch_id)
         _load(data, side, batch_id, survey, schema, options, progress)
         transaction.commit()
-        return batch_id
     except BaseException as exc:
         if transaction.is_active:
             transaction.rollback()
-        if "batch_id" in locals() and claimed is None:
-            fail_batch(side, batch_id, _failure(exc))
+        fail_batch(side, batch_id, _failure(exc))
         raise
+    return batch_id
 
 
 def _failure(exc: BaseException) -> str:
