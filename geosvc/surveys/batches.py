@@ -18,6 +18,7 @@ from typing import Any
 from sqlalchemy import Connection, text
 from sqlalchemy.exc import IntegrityError
 
+from geosvc.db import psycopg_connection
 from geosvc.errors import NotFoundError
 
 LOCK_NAMESPACE = 0x5356  # "SV": survey batch loads, keyed by batch id
@@ -252,7 +253,6 @@ def report_csv(conn: Connection, batch_id: int) -> Iterator[bytes]:
         f"FROM survey_batch_issue WHERE batch_id = {int(batch_id)} "
         "ORDER BY row_no, outcome) TO STDOUT (FORMAT csv)"
     )
-    driver = conn.connection.driver_connection
-    with driver.cursor() as cur, cur.copy(query) as copy:  # type: ignore[union-attr]
+    with psycopg_connection(conn).cursor() as cur, cur.copy(query) as copy:
         for block in copy:
             yield bytes(block)
