@@ -260,7 +260,8 @@ def _without_repeated_roots(checked: CheckedChunk, roots: SeenIds) -> CheckedChu
     """Refuse kept rows that are another version of a submission earlier in the file."""
     rows = checked.rows
     row_numbers = rows["row"].to_numpy(dtype=np.int64)
-    first = roots.first_rows(file_roots(rows).reset_index(drop=True), row_numbers)
+    root_ids = file_roots(rows).reset_index(drop=True)
+    first = roots.first_rows(root_ids, row_numbers)
     repeated = first != row_numbers
     if not repeated.any():
         return checked
@@ -270,7 +271,7 @@ def _without_repeated_roots(checked: CheckedChunk, roots: SeenIds) -> CheckedChu
             "submission_id": rows["submission_id"].to_numpy(dtype=object)[repeated],
             "outcome": REJECTED,
             "field": "submission_id",
-            "value": file_roots(rows).to_numpy(dtype=object)[repeated],
+            "value": root_ids.to_numpy(dtype=object)[repeated],
             "reason": [REPEATED_ROOT.format(row=r) for r in first[repeated]],
         },
         columns=REPORT_COLUMNS,

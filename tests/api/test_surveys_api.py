@@ -209,3 +209,19 @@ def test_an_upload_over_the_limit_is_refused_with_413(
     response = _upload(patient, path, cdw)
     assert response.status_code == 413
     assert response.json()["type"] == "urn:geosvc:problem:too-large"
+
+
+def test_a_cdw_lists_their_own_batches_and_staff_see_all(
+    api: str, kobo_file: Path, cdw: dict[str, str], conn: Connection, export: pd.DataFrame
+) -> None:
+    first = _upload(api, kobo_file, cdw).json()
+    other = kobo_file.with_name("second.csv")
+    export.head(50).to_csv(other, sep=";", index=False)
+    second = _upload(api, other, cdw).json()
+    listed = httpx.get(f"{api}/api/surveys/batches", headers=cdw).json()
+    assert [b["id"] for b in listed] == [second["id"], first["id"]]
+    assert all(b["issues"] == [] for b in listed)
+    someone = {"X-API-Key": create_key(conn, "cdw:sipho", Role.CDW)}
+    assert httpx.get(f"{api}/api/surveys/batches", headers=someone).json() == []
+    staff = {"X-API-Key": create_key(conn, "officer", Role.STAFF)}
+    assert len(httpx.get(f"{api}/api/surveys/batches", headers=staff).json()) == 2
