@@ -11,8 +11,9 @@ from fastapi import FastAPI
 from api.limits import UploadLimit
 from api.open311.router import router as open311_router
 from api.problems import add_problem_handlers
-from api.routers import health, requests, status, surveys, wards
+from api.routers import analytics, health, requests, status, surveys, wards
 from geosvc import __version__
+from geosvc.analytics.live_worker import LiveClusterWorker
 from geosvc.config import Settings, get_settings
 from geosvc.db import make_engine
 from geosvc.requests.schedule import escalate_forever
@@ -32,7 +33,13 @@ def create_app(settings: Settings | None = None) -> FastAPI:
             job = asyncio.create_task(
                 escalate_forever(app.state.engine, calendar, settings.escalation_interval_s)
             )
+        worker = None
+        if settings.live_refresh_s > 0:
+            worker = LiveClusterWorker(app.state.engine, settings)
+            worker.start()
         yield
+        if worker is not None:
+            await asyncio.to_thread(worker.stop)
         if job is not None:
             job.cancel()
             with suppress(asyncio.CancelledError):
@@ -53,6 +60,7 @@ def create_app(settings: Settings | None = None) -> FastAPI:
     app.include_router(status.router)
     app.include_router(open311_router)
     app.include_router(surveys.router)
+    app.include_router(analytics.router)
     upload_bytes = int(settings.survey_max_upload_mb * 1024 * 1024)
     app.add_middleware(UploadLimit, prefix="/api/surveys/", max_bytes=upload_bytes)
     return app

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import typer
 
-from etl import db, demo, keys, requests, surveys, wards
+from etl import analyse, db, demo, keys, requests, surveys, wards
 from etl.serve import serve
 
 app = typer.Typer(
@@ -21,5 +21,7 @@ app.add_typer(requests.app, name="requests")
 app.add_typer(keys.app, name="keys")
 app.add_typer(surveys.app, name="surveys")
 app.add_typer(demo.app, name="demo")
-app.command()(demo.analyse)
+app.add_typer(analyse.clusters_app, name="clusters")
+app.add_typer(analyse.allocations_app, name="allocations")
+app.command()(analyse.analyse)
 app.command()(serve)

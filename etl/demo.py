@@ -1,4 +1,4 @@
-"""``geosvc demo``: generate and load the demo data set; ``geosvc services`` and ``analyse``."""
+"""``geosvc demo``: generate and load the demo data set; ``geosvc services``: the catalogue."""
 
 from __future__ import annotations
 
@@ -8,7 +8,6 @@ import geopandas as gpd
 import typer
 
 from etl.console import console, engine, fail_cleanly
-from geosvc.analytics.run import run_incident_rates
 from geosvc.demo.generator import generate as generate_demo
 from geosvc.demo.generator import hotspots_to_geojson
 from geosvc.demo.store import SURVEYS_FILE, store_demo, write_demo_files
@@ -73,13 +72,3 @@ def services_load(
     with engine().begin() as conn:
         count = store_catalogue(conn, specs)
     console.print(f"loaded {count} service types from {path.name}")
-
-
-@fail_cleanly
-def analyse() -> None:
-    """Run the analytics over the whole database: ward incident counts and rates."""
-    with engine().begin() as conn:
-        result = run_incident_rates(conn)
-    console.print(
-        f"ward incident rates: {result.incidents} incidents, {result.indicators} indicators stored"
-    )

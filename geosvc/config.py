@@ -8,6 +8,7 @@ from __future__ import annotations
 
 from datetime import time
 from functools import lru_cache
+from typing import Literal
 
 from pydantic import Field, field_validator
 from pydantic_settings import BaseSettings, SettingsConfigDict
@@ -64,6 +65,34 @@ class Settings(BaseSettings):
         description="How long an upload waits for its batch before answering 202 and "
         "loading on in the background.",
     )
+
+    # Analytics: defaults a service type or a command line may override.
+    cluster_eps_m: float = Field(
+        250.0, gt=0, description="DBSCAN radius in metres for service types without their own."
+    )
+    cluster_min_count: int = Field(
+        5, ge=2, description="DBSCAN minimum incidents for service types without their own."
+    )
+    live_window_h: float = Field(
+        168.0, gt=0, description="Live clusters: open incidents received in the last N hours."
+    )
+    live_refresh_s: float = Field(
+        60.0,
+        ge=0,
+        description="The server recomputes every service type's live clusters this often, "
+        "besides at once on each new request (0: no live clusters in the server).",
+    )
+    hotspot_permutations: int = Field(999, ge=99, description="Gi* conditional permutations.")
+    hotspot_seed: int = Field(12345, description="Seed of the permutation inference.")
+    hotspot_weights: Literal["queen", "distance"] = "queen"
+    hotspot_threshold_m: float | None = Field(
+        None, gt=0, description="Distance band in metres (hotspot_weights 'distance')."
+    )
+    trend_months: int = Field(12, ge=3, description="Months in the hotspot trend series.")
+    scoreboard_min_requests: int = Field(
+        20, ge=1, description="Fewer requests than this: a scoreboard row is not ranked."
+    )
+    analysis_keep_runs: int = Field(10, ge=1, description="Finished analysis runs kept.")
 
     @field_validator("database_url")
     @classmethod

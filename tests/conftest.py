@@ -161,7 +161,7 @@ def live_server(engine: Engine) -> Iterator[LiveServer]:
     """The API served over HTTP for the whole session."""
     url = engine.url.render_as_string(hide_password=False)
     # The escalation job would run outside the tests' transactions; tests run it themselves.
-    settings = Settings(_env_file=None, database_url=url, escalation_interval_s=0)  # type: ignore[call-arg]
+    settings = Settings(_env_file=None, database_url=url, escalation_interval_s=0, live_refresh_s=0)  # type: ignore[call-arg]
     server = LiveServer(settings)
     server.start()
     yield server

@@ -30,7 +30,7 @@ def kobo_export(surveys: pd.DataFrame, zone: str = "Africa/Johannesburg") -> pd.
     """The generated ``surveys`` as the columns of a KoboToolbox CSV export."""
     collected = pd.to_datetime(surveys["collected_at"], utc=True)
     local_end = collected.dt.tz_convert(zone)
-    uuid = surveys["submission_id"].str.removeprefix("uuid:")
+    uuid = surveys["submission_id"].astype("string").str.removeprefix("uuid:")
     lat = surveys["lat"].round(7).astype(str)
     lon = surveys["lon"].round(7).astype(str)
     altitude = pd.Series(np.full(len(surveys), "1650.0"))

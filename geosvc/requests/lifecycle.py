@@ -14,6 +14,7 @@ from typing import Any
 from sqlalchemy import Connection, text
 
 from geosvc.errors import ConflictError, InvalidInputError
+from geosvc.events import REQUESTS_CHANNEL, publish
 from geosvc.requests.repo import RequestRecord, get_request
 from geosvc.requests.standards import Breach, DueDates, Targets, due_dates, extend_for_hold
 from geosvc.requests.transitions import Action, Resolution, Status, next_status
@@ -130,14 +131,15 @@ def log_event(
     public: bool = True,
     data: dict[str, Any] | None = None,
 ) -> None:
-    """Append one event to a request's history."""
-    conn.execute(
+    """Append one event to a request's history and tell live listeners (on commit)."""
+    event_id = conn.execute(
         text(
             """
             INSERT INTO request_event
                 (request_id, kind, actor, at, status_from, status_to, note, public, data)
             VALUES (:request_id, :kind, :actor, :at, :status_from, :status_to, :note, :public,
                     CAST(:data AS jsonb))
+            RETURNING id
             """
         ),
         {
@@ -151,6 +153,11 @@ def log_event(
             "public": public,
             "data": json.dumps(data or {}),
         },
+    ).scalar_one()
+    publish(
+        conn,
+        REQUESTS_CHANNEL,
+        {"event": event_id, "request": request_id, "kind": kind, "status": status_to, "at": at},
     )
 
 

@@ -145,6 +145,28 @@ class WorkingCalendar:
             count += self.is_working_day(day)
         return count
 
+    def working_days_between_many(self, starts: pd.Series, ends: pd.Series) -> pd.Series:
+        """``working_days_between`` for many pairs at once; NaN where either time is missing.
+
+        Both series must be time-zone aware and share an index; numpy counts the business
+        days with this calendar's holidays.
+        """
+        known = starts.notna() & ends.notna()
+        result = pd.Series(np.nan, index=starts.index, dtype="float64")
+        if not known.any():
+            return result
+        first = self._local_days(starts[known])
+        last = self._local_days(ends[known])
+        holidays_ = self._holiday_dates(np.concatenate([first, last]))
+        counts = np.busday_count(first + 1, last + 1, holidays=holidays_)
+        result[known] = np.maximum(counts, 0)
+        return result
+
+    def _local_days(self, times: pd.Series) -> npt.NDArray[np.datetime64]:
+        local = times.dt.tz_convert(self.zone).dt.tz_localize(None).dt.normalize()
+        days: npt.NDArray[np.datetime64] = local.to_numpy().astype("datetime64[D]")
+        return days
+
 
 def calendar_for(settings: Settings) -> WorkingCalendar:
     """The working calendar of the jurisdiction the settings describe."""

@@ -161,6 +161,7 @@ def patient_server(engine: Engine) -> Iterator[LiveServer]:
         _env_file=None,
         database_url=url,
         escalation_interval_s=0,
+        live_refresh_s=0,
         survey_wait_s=0,
         survey_max_upload_mb=1,
     )

@@ -1,0 +1,119 @@
+"""Checked inputs of ``cluster_incidents``: its settings, the incidents and the window."""
+
+from __future__ import annotations
+
+import math
+from collections.abc import Mapping
+from dataclasses import dataclass
+from datetime import datetime
+
+import numpy as np
+import pandas as pd
+
+from geosvc.errors import InvalidInputError
+
+INCIDENT_COLUMNS = ("id", "service_code", "lon", "lat", "requested_at", "ward_code")
+
+__all__ = ["INCIDENT_COLUMNS", "ClusterParams", "check_incidents", "effective_params", "in_window"]
+
+
+@dataclass(frozen=True)
+class ClusterParams:
+    """DBSCAN settings for one service type, in metres and incidents.
+
+    The defaults suit the incidents a metro municipality receives over months:
+
+    - ``eps_m = 250``: the reach of one failing asset. A water main, a sewer line or a
+      transformer serves a few blocks, and the households it fails report it from anywhere
+      in them. It is well above the error of a request's location (GPS fixes of 5-50 m,
+      addresses geocoded to the erf or the street) and below the 2 km that separates
+      distinct problems.
+    - ``min_count = 5``: five reports, each within 250 m of the next, before a place counts
+      as a cluster. DBSCAN needs ``min_samples`` above the dimension (2-D: at least 3;
+      Ester et al. suggest 4), and a street where one household reports every week must
+      not become a hotspot. Background requests of one service are a fraction of one
+      per km2 per month away from hotspots; the chance that five of them fall within
+      250 m of each other is small.
+
+    On the demo data (20,000 incidents over 6 months on the 354 Gauteng metro wards, 8
+    planted hotspots of 150-400 m radius) these defaults recover every hotspot with an
+    adjusted Rand index of 0.99 or more. Over much longer periods or denser data, background
+    requests reach ``min_count`` within ``eps_m`` in the densest wards and DBSCAN joins them
+    into large clusters: cluster a window (``cluster_incidents(window=...)``) or raise
+    ``min_count`` with the period rather than widening ``eps_m``.
+
+    Examples
+    --------
+    >>> ClusterParams(eps_m=150.0)
+    ClusterParams(eps_m=150.0, min_count=5)
+    >>> ClusterParams(min_count=1)
+    Traceback (most recent call last):
+    ...
+    geosvc.errors.InvalidInputError: min_count must be an integer of at least 2, not 1.
+    """
+
+    eps_m: float = 250.0
+    min_count: int = 5
+
+    def __post_init__(self) -> None:
+        if isinstance(self.eps_m, bool) or not isinstance(self.eps_m, int | float):
+            raise InvalidInputError(f"eps_m must be a number of metres, not {self.eps_m!r}.")
+        if not (math.isfinite(self.eps_m) and self.eps_m > 0):
+            raise InvalidInputError(f"eps_m must be a positive distance, not {self.eps_m}.")
+        count_is_int = isinstance(self.min_count, int | np.integer)
+        if isinstance(self.min_count, bool) or not count_is_int or self.min_count < 2:
+            raise InvalidInputError(
+                f"min_count must be an integer of at least 2, not {self.min_count!r}."
+            )
+
+
+def check_incidents(incidents: pd.DataFrame) -> None:
+    """Raise InvalidInputError unless ``incidents`` has ``INCIDENT_COLUMNS``, usable."""
+    missing = [column for column in INCIDENT_COLUMNS if column not in incidents.columns]
+    if missing:
+        raise InvalidInputError(f"incidents lack the column(s): {', '.join(missing)}.")
+    if len(incidents) == 0:
+        return  # an empty query result: its columns may have any dtype
+    ids = incidents["id"]
+    if not pd.api.types.is_integer_dtype(ids.dtype):
+        raise InvalidInputError(f"incident ids must be integers, not {ids.dtype}.")
+    repeated = ids[ids.duplicated()]
+    if len(repeated):
+        raise InvalidInputError(f"incident ids must be unique; {repeated.iloc[0]} repeats.")
+    if incidents["service_code"].isna().any():
+        first = ids[incidents["service_code"].isna()].iloc[0]
+        raise InvalidInputError(f"incident {first} has no service_code.")
+    if not isinstance(incidents["requested_at"].dtype, pd.DatetimeTZDtype):
+        raise InvalidInputError("requested_at must be tz-aware datetimes.")
+    unlocated = incidents["lon"].isna() | incidents["lat"].isna()
+    if unlocated.any():
+        raise InvalidInputError(
+            f"{int(unlocated.sum())} incident(s) have no location (lon/lat missing), the "
+            f"first is id {ids[unlocated].iloc[0]}; drop or locate them before clustering."
+        )
+
+
+def in_window(incidents: pd.DataFrame, window: tuple[datetime, datetime] | None) -> pd.DataFrame:
+    if window is None:
+        return incidents
+    start, end = window
+    if any(moment.tzinfo is None or moment.utcoffset() is None for moment in window):
+        raise InvalidInputError("The window's start and end must be tz-aware datetimes.")
+    if end < start:
+        raise InvalidInputError(f"The window ends ({end}) before it starts ({start}).")
+    requested = incidents["requested_at"]
+    return incidents[(requested >= start) & (requested < end)]
+
+
+def effective_params(
+    params: ClusterParams | Mapping[str, ClusterParams], codes: list[str]
+) -> dict[str, ClusterParams]:
+    """The settings of each service code: ``params``, or its entry, or the defaults."""
+    if isinstance(params, ClusterParams):
+        return dict.fromkeys(codes, params)
+    if not isinstance(params, Mapping):
+        raise InvalidInputError("params must be a ClusterParams or a mapping of them.")
+    wrong = [code for code, value in params.items() if not isinstance(value, ClusterParams)]
+    if wrong:
+        raise InvalidInputError(f"params for {wrong[0]!r} is not a ClusterParams.")
+    return {code: params.get(code, ClusterParams()) for code in codes}

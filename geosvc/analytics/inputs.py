@@ -1,0 +1,149 @@
+"""Reading what the analytics need out of the database, as plain frames.
+
+The pure functions in ``geosvc.analytics`` never see a connection; these readers are the
+only place the analytics touch SQL on the way in (``store`` is the way out).
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from datetime import datetime
+
+import geopandas as gpd
+import pandas as pd
+import shapely
+from sqlalchemy import Connection, text
+
+from geosvc.analytics.periods import Period
+from geosvc.requests.working_days import WorkingCalendar
+
+INCIDENT_COLUMNS = [
+    "id",
+    "service_code",
+    "service_group",
+    "lon",
+    "lat",
+    "requested_at",
+    "ward_code",
+]
+
+_INCIDENTS = """
+    SELECT r.id, r.service_code, t.group_name, ST_X(r.geom), ST_Y(r.geom), r.requested_at,
+           r.ward_code
+    FROM service_request AS r JOIN service_type AS t ON t.code = r.service_code
+    WHERE r.kind <> 'compliment' AND r.geom IS NOT NULL
+"""
+
+
+@dataclass(frozen=True)
+class IncidentFilter:
+    """Which incidents to read: a service type, a period, only open ones, received since."""
+
+    service_code: str | None = None
+    period: Period | None = None
+    open_only: bool = False
+    since: datetime | None = None
+
+
+def read_incidents(conn: Connection, where: IncidentFilter = IncidentFilter()) -> pd.DataFrame:
+    """Located requests and complaints (compliments are not incidents), oldest first."""
+    sql = _INCIDENTS
+    params: dict[str, object] = {}
+    if where.service_code is not None:
+        sql += " AND r.service_code = :service"
+        params["service"] = where.service_code
+    if where.period is not None and where.period.start is not None:
+        sql += " AND r.requested_at >= :start AND r.requested_at < :end"
+        params.update(start=where.period.start, end=where.period.end)
+    if where.open_only:
+        sql += " AND r.status <> 'closed'"
+    if where.since is not None:
+        sql += " AND r.requested_at >= :since"
+        params["since"] = where.since
+    rows = conn.execute(text(sql + " ORDER BY r.requested_at, r.id"), params).all()
+    frame = pd.DataFrame(rows, columns=INCIDENT_COLUMNS)
+    frame["id"] = frame["id"].astype("int64")
+    frame["lon"] = frame["lon"].astype("float64")
+    frame["lat"] = frame["lat"].astype("float64")
+    frame["requested_at"] = pd.to_datetime(frame["requested_at"], utc=True)
+    return frame
+
+
+def read_wards(conn: Connection) -> gpd.GeoDataFrame:
+    """Every ward with its municipality, households and boundary (EPSG:4326), by code."""
+    rows = conn.execute(
+        text(
+            "SELECT code, name, municipality_code, municipality_name, households, "
+            "ST_AsBinary(geom) FROM ward ORDER BY code"
+        )
+    ).all()
+    columns = ["ward_code", "name", "municipality_code", "municipality_name", "households"]
+    frame = pd.DataFrame([row[:5] for row in rows], columns=columns)
+    frame["households"] = frame["households"].astype("float64")
+    geometry = shapely.from_wkb([bytes(row[5]) for row in rows])
+    return gpd.GeoDataFrame(frame, geometry=geometry, crs="EPSG:4326")
+
+
+def read_indicators(conn: Connection, source: str) -> pd.DataFrame:
+    """The ``ward_indicator`` rows of one source: ward_code, period, service, category, value."""
+    rows = conn.execute(
+        text(
+            "SELECT ward_code, period, service, category, value FROM ward_indicator "
+            "WHERE source = :source"
+        ),
+        {"source": source},
+    ).all()
+    return pd.DataFrame(rows, columns=["ward_code", "period", "service", "category", "value"])
+
+
+def service_groups(conn: Connection) -> dict[str, str]:
+    """Each service code's group."""
+    rows = conn.execute(text("SELECT code, group_name FROM service_type")).all()
+    return {str(code): str(group) for code, group in rows}
+
+
+_SCOREBOARD = """
+    SELECT w.municipality_code, r.ward_code, t.group_name, r.service_code, r.status,
+           r.requested_at, r.acknowledged_at, r.acknowledge_due_at, r.closed_at, r.due_at,
+           cardinality(r.escalations), r.satisfaction, r.recommend
+    FROM service_request AS r
+    JOIN service_type AS t ON t.code = r.service_code
+    LEFT JOIN ward AS w ON w.code = r.ward_code
+    WHERE r.kind <> 'compliment'
+"""
+SCOREBOARD_COLUMNS = [
+    "municipality_code",
+    "ward_code",
+    "service",
+    "service_code",
+    "status",
+    "requested_at",
+    "acknowledged_at",
+    "acknowledge_due_at",
+    "closed_at",
+    "due_at",
+    "escalations",
+    "satisfaction",
+    "recommend",
+]
+_TIMES = ["requested_at", "acknowledged_at", "acknowledge_due_at", "closed_at", "due_at"]
+
+
+def read_scoreboard_requests(
+    conn: Connection, calendar: WorkingCalendar, period: Period | None = None
+) -> pd.DataFrame:
+    """Requests and complaints with their standards, feedback and working days to close."""
+    sql = _SCOREBOARD
+    params: dict[str, object] = {}
+    if period is not None and period.start is not None:
+        sql += " AND r.requested_at >= :start AND r.requested_at < :end"
+        params.update(start=period.start, end=period.end)
+    frame = pd.DataFrame(conn.execute(text(sql), params).all(), columns=SCOREBOARD_COLUMNS)
+    for column in _TIMES:
+        frame[column] = pd.to_datetime(frame[column], utc=True)
+    for column in ("escalations", "satisfaction", "recommend"):
+        frame[column] = frame[column].astype("float64")
+    frame["working_days_to_close"] = calendar.working_days_between_many(
+        frame["requested_at"], frame["closed_at"]
+    )
+    return frame
