@@ -49,7 +49,12 @@ def feedback(
 ) -> PublicStatusOut:
     """Rate the outcome (1-5) and say whether it was resolved; once per closure."""
     change = Change(
-        Action.RATE, CITIZEN, note=body.comment, rating=body.rating, resolved=body.resolved
+        Action.RATE,
+        CITIZEN,
+        note=body.comment,
+        rating=body.rating,
+        resolved=body.resolved,
+        recommend=body.recommend,
     )
     record = change_request(conn, reference.strip().upper(), change, calendar_for(settings))
     return _public(conn, record)

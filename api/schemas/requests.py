@@ -171,6 +171,13 @@ class FeedbackIn(BaseModel):
 
     rating: int = Field(ge=1, le=5, description="1 (very dissatisfied) to 5 (very satisfied).")
     resolved: bool | None = Field(None, description="Whether the problem was resolved.")
+    recommend: int | None = Field(
+        None,
+        ge=0,
+        le=10,
+        description="How likely, 0 to 10, to recommend the municipality's service to others "
+        "(the net promoter score question).",
+    )
     comment: str = Field("", max_length=4000)
 
 

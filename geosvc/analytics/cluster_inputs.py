@@ -21,26 +21,30 @@ __all__ = ["INCIDENT_COLUMNS", "ClusterParams", "check_incidents", "effective_pa
 class ClusterParams:
     """DBSCAN settings for one service type, in metres and incidents.
 
-    The defaults suit the incidents a metro municipality receives over months:
+    The defaults suit the incidents of one service type that a metro receives over weeks
+    to months:
 
     - ``eps_m = 250``: the reach of one failing asset. A water main, a sewer line or a
-      transformer serves a few blocks, and the households it fails report it from anywhere
+      transformer serves a few blocks, and the households it fails report from anywhere
       in them. It is well above the error of a request's location (GPS fixes of 5-50 m,
-      addresses geocoded to the erf or the street) and below the 2 km that separates
+      addresses geocoded to the erf or the street) and well below the 2 km that separates
       distinct problems.
     - ``min_count = 5``: five reports, each within 250 m of the next, before a place counts
       as a cluster. DBSCAN needs ``min_samples`` above the dimension (2-D: at least 3;
-      Ester et al. suggest 4), and a street where one household reports every week must
-      not become a hotspot. Background requests of one service are a fraction of one
-      per km2 per month away from hotspots; the chance that five of them fall within
-      250 m of each other is small.
+      Ester et al. suggest 4), and one household reporting every week must not make a
+      hotspot.
 
-    On the demo data (20,000 incidents over 6 months on the 354 Gauteng metro wards, 8
-    planted hotspots of 150-400 m radius) these defaults recover every hotspot with an
-    adjusted Rand index of 0.99 or more. Over much longer periods or denser data, background
-    requests reach ``min_count`` within ``eps_m`` in the densest wards and DBSCAN joins them
-    into large clusters: cluster a window (``cluster_incidents(window=...)``) or raise
-    ``min_count`` with the period rather than widening ``eps_m``.
+    What decides whether the defaults fit is the background: the incidents of the same
+    type that would fall within ``eps_m`` of an incident by chance. While that is a small
+    fraction of ``min_count``, background incidents are almost never core points and only
+    real concentrations cluster. On the demo data (20,000 incidents over six months on the
+    354 Gauteng metro wards) a background water outage has 0.18 others within 250 m on
+    average and at most 4, and the defaults recover every planted hotspot (150-400 m) with
+    an adjusted Rand index of 0.98-0.998 over 23 seeds. At 100,000 incidents 3% of the
+    background outages are core points and spurious clusters appear; at 1,000,000, 76% are
+    and DBSCAN joins whole suburbs. For dense data cluster a shorter window
+    (``cluster_incidents(window=...)``) or raise ``min_count`` in step with the volume,
+    rather than widening ``eps_m``.
 
     Examples
     --------
@@ -94,6 +98,7 @@ def check_incidents(incidents: pd.DataFrame) -> None:
 
 
 def in_window(incidents: pd.DataFrame, window: tuple[datetime, datetime] | None) -> pd.DataFrame:
+    """The incidents with ``start <= requested_at < end``; all of them without a window."""
     if window is None:
         return incidents
     start, end = window

@@ -153,4 +153,5 @@ def _ward_lists(wards: ObjectArray, group: IntArray, clusters: int) -> list[list
     located = pd.DataFrame({"cluster": group, "ward": wards}).dropna()
     located = located.assign(ward=located["ward"].astype(str)).drop_duplicates()
     lists = located.sort_values(["cluster", "ward"]).groupby("cluster")["ward"].agg(list)
-    return [lists.get(number, []) for number in range(clusters)]
+    every = lists.reindex(range(clusters)).tolist()
+    return [wards if isinstance(wards, list) else [] for wards in every]

@@ -26,6 +26,14 @@ import numpy.typing as npt
 import pandas as pd
 from scipy import stats  # type: ignore[import-untyped]  # scipy ships no stubs
 
+from geosvc.analytics.hotspot_classes import (
+    CLASSES,
+    COLD_CLASSES,
+    CONFIDENCE,
+    HOT_CLASSES,
+    class_label,
+    confidence_levels,
+)
 from geosvc.analytics.hotspot_values import NO_HOUSEHOLDS, FloatArray, rates_per_1000, ward_table
 from geosvc.analytics.weights import WardWeights
 from geosvc.errors import InvalidInputError
@@ -37,32 +45,27 @@ __all__ = [
     "CONFIDENCE",
     "HOT_CLASSES",
     "INFERENCE",
+    "ISLAND",
+    "ISOLATED",
+    "MIN_WARDS",
+    "STATISTICS",
+    "VALUES",
     "rates_per_1000",
     "ward_hotspots",
 ]
 
-CONFIDENCE = (0.99, 0.95, 0.90)
-_LEVELS = tuple(round(level * 100) for level in CONFIDENCE)
-HOT_CLASSES = tuple(f"hot_{level}" for level in _LEVELS)
-COLD_CLASSES = tuple(f"cold_{level}" for level in _LEVELS)
-OUTLIER_CLASSES = tuple(f"outlier_{side}_{level}" for side in ("high", "low") for level in _LEVELS)
-CLASSES = (
-    *HOT_CLASSES,
-    *COLD_CLASSES,
-    *OUTLIER_CLASSES,
-    "not_significant",
-    "island",
-    "excluded",
-)
 STATISTICS = ("gi_star", "local_moran")
 VALUES = ("rate", "count")
 INFERENCE = (
-    "Classes come from esda's conditional permutation test (p_sim, folded one-sided), "
-    "with a Benjamini-Hochberg false discovery rate across wards (q) unless fdr=False. "
-    "The analytic z and p_norm assume normally distributed values; ward incident counts "
-    "are very skewed, and on the synthetic national set the analytic test flagged 27 hot "
-    "wards and no cold ones where the 999-permutation test flagged about 270 hot and 290 "
-    "cold. The permutation inference is the one shown."
+    "Classes come from esda's conditional permutation test (p_sim), with a "
+    "Benjamini-Hochberg false discovery rate across wards (q) unless fdr=False. p_sim is "
+    "folded one-sided: each ward is tested in the direction it leans, so in a spatially "
+    "random field about 5% of wards reach p_sim <= 0.05 leaning high and 5% leaning low; "
+    "q keeps such fields almost free of hotspots. The analytic z and p_norm assume "
+    "normally distributed values; ward incident counts are very skewed, and on the "
+    "synthetic national set the analytic test flagged 27 hot wards and no cold ones where "
+    "the 999-permutation test flagged about 270 hot and 290 cold. The permutation "
+    "inference is the one shown."
 )
 COLUMNS = (
     "ward_code",
@@ -258,7 +261,7 @@ def _assemble(
     """The output frame: statistics on analysed wards, classes and reasons on all."""
     p_sim = result["p_sim"].to_numpy(dtype=float)
     q = stats.false_discovery_control(p_sim) if fdr else np.full(len(p_sim), np.nan)
-    confidence = _confidence(q if fdr else p_sim)
+    confidence = confidence_levels(q if fdr else p_sim)
     out = table.assign(statistic=statistic)
     columns = {"z": result["z"], "p_norm": result["p_norm"], "p_sim": p_sim, "q": q}
     for column, tested in columns.items():
@@ -266,7 +269,7 @@ def _assemble(
         out.loc[analysed, column] = np.asarray(tested, dtype=float)
     out["class"] = np.where(out["island"], "island", "excluded").astype(object)
     out.loc[analysed, "class"] = [
-        _class_label(kind, level) for kind, level in zip(result["kind"], confidence, strict=True)
+        class_label(kind, level) for kind, level in zip(result["kind"], confidence, strict=True)
     ]
     out.loc[out["excluded"] == NO_HOUSEHOLDS, "class"] = "excluded"
     levels = iter(confidence)
@@ -274,19 +277,3 @@ def _assemble(
         [next(levels) if tested else None for tested in analysed], dtype=object
     )
     return out[list(COLUMNS)]
-
-
-def _confidence(evidence: FloatArray) -> list[float | None]:
-    """The highest confidence level each p (or q) reaches; None where it reaches none."""
-    levels: list[float | None] = []
-    for p in evidence:
-        reached = [level for level in CONFIDENCE if p <= round(1 - level, 6)]
-        levels.append(reached[0] if reached else None)
-    return levels
-
-
-def _class_label(kind: str, confidence: float | None) -> str:
-    """``hot_95``, ``outlier_low_90``... or ``not_significant``."""
-    if confidence is None or kind == "none":
-        return "not_significant"
-    return f"{kind}_{round(confidence * 100)}"

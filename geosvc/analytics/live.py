@@ -89,7 +89,7 @@ def update_live_clusters(
     )
     if len(changed):
         _announce(conn, service_code, changed)
-    closed = int((changed["state"] == "closed").sum())
+    closed = int((changed["state"] == "closed").sum()) if len(changed) else 0
     return LiveUpdate(service_code, len(incidents), len(tracked) - closed, len(changed), closed)
 
 

@@ -7,6 +7,8 @@ distorts distances by well under 0.1%, which is far below the GPS error of a ser
 
 from __future__ import annotations
 
+from functools import lru_cache
+
 import numpy as np
 import numpy.typing as npt
 from pyproj import CRS, Transformer
@@ -19,6 +21,7 @@ FloatArray = npt.NDArray[np.float64]
 
 WGS84 = CRS.from_epsg(4326)
 _METRE_UNITS = frozenset({"metre", "meter", "m"})
+_CENTRE_DECIMALS = 2
 
 __all__ = ["WGS84", "checked_metric_crs", "crs_name", "from_metres", "metric_crs", "to_metres"]
 
@@ -49,11 +52,22 @@ def metric_crs(lon: npt.ArrayLike, lat: npt.ArrayLike) -> CRS:
     x, y = _checked_degrees(lon, lat)
     if x.size == 0:
         raise InvalidInputError("A metric CRS needs at least one point to choose a zone for.")
-    centre_lon = float((x.min() + x.max()) / 2)
-    centre_lat = float((y.min() + y.max()) / 2)
+    centre_lon = round(float((x.min() + x.max()) / 2), _CENTRE_DECIMALS)
+    centre_lat = round(float((y.min() + y.max()) / 2), _CENTRE_DECIMALS)
+    return CRS.from_epsg(_utm_zone_code(centre_lon, centre_lat))
+
+
+@lru_cache(maxsize=256)
+def _utm_zone_code(centre_lon: float, centre_lat: float) -> str:
+    """The EPSG code of the UTM zone holding a point (the western one on a boundary).
+
+    Cached because the query reads PROJ's database (tens of milliseconds), while live
+    updates ask again and again for the same place; the centre is rounded to 0.01 degrees
+    (about 1 km) so that it repeats.
+    """
     centre = AreaOfInterest(centre_lon, centre_lat, centre_lon, centre_lat)
     zones = query_utm_crs_info(datum_name="WGS 84", area_of_interest=centre)
-    return CRS.from_epsg(zones[0].code)
+    return str(zones[0].code)
 
 
 def to_metres(lon: npt.ArrayLike, lat: npt.ArrayLike, crs: CRS) -> tuple[FloatArray, FloatArray]:

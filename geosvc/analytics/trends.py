@@ -43,7 +43,7 @@ import numpy.typing as npt
 import pandas as pd
 from scipy import stats  # type: ignore[import-untyped]  # scipy ships no stubs
 
-from geosvc.analytics.hotspots import CLASSES, COLD_CLASSES, HOT_CLASSES
+from geosvc.analytics.hotspot_classes import CLASSES, COLD_CLASSES, HOT_CLASSES
 from geosvc.errors import InvalidInputError
 
 TREND_COLUMNS = (
@@ -180,8 +180,7 @@ def hotspot_trends(z: pd.DataFrame, classes: pd.DataFrame, *, alpha: float = 0.0
     hot = labels.isin(HOT_CLASSES).to_numpy()
     cold = labels.isin(COLD_CLASSES).to_numpy()
     rows = []
-    for row, ward in enumerate(scores.index):
-        series = scores.iloc[row].to_numpy(dtype=float)
+    for row, (ward, series) in enumerate(zip(scores.index, scores.to_numpy(), strict=True)):
         test = mann_kendall(series, alpha=alpha)
         rows.append(
             {

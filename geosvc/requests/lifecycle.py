@@ -65,6 +65,7 @@ class Change:
     resolution: Resolution | None = None
     rating: int | None = None
     resolved: bool | None = None
+    recommend: int | None = None
     breach: Breach | None = None
 
     def __post_init__(self) -> None:
@@ -182,6 +183,8 @@ def _check_change(change: Change) -> None:
         )
     if change.action is Action.RATE and not (change.rating and 1 <= change.rating <= 5):
         raise InvalidInputError("A rating is a whole number from 1 to 5.")
+    if change.recommend is not None and not 0 <= change.recommend <= 10:
+        raise InvalidInputError("How likely to recommend is a whole number from 0 to 10.")
     if change.action is Action.ESCALATE and change.breach is None:
         raise InvalidInputError("An escalation needs the breach it answers.")
 
@@ -262,6 +265,7 @@ def _reopen(
         "resolution": None,
         "escalations": [],
         "satisfaction": None,
+        "recommend": None,
         "resolved_by_citizen": None,
         "rated_at": None,
         "acknowledge_due_at": due and due.acknowledge,
@@ -277,11 +281,13 @@ def _rate(
         raise ConflictError(f"{record.reference} has already been rated since it was closed.")
     updates = {
         "satisfaction": change.rating,
+        "recommend": change.recommend,
         "resolved_by_citizen": change.resolved,
         "feedback": change.note or None,
         "rated_at": now,
     }
-    return updates, {"rating": change.rating, "resolved": change.resolved}
+    data = {"rating": change.rating, "resolved": change.resolved, "recommend": change.recommend}
+    return updates, data
 
 
 def _close_duplicates(

@@ -12,6 +12,7 @@ import numpy as np
 import pandas as pd
 import pytest
 from numpy.testing import assert_allclose
+from scipy import stats
 from shapely.geometry import box
 
 from geosvc.analytics.hotspot_values import NO_HOUSEHOLDS
@@ -106,6 +107,7 @@ def test_a_planted_cluster_of_high_rates_is_hot(weights: WardWeights) -> None:
     assert len(set(hot) & set(cluster)) >= len(cluster) - 1
     assert set(hot) <= set(cluster)
     assert (result.loc[hot, "q"] <= 0.10).all()
+    assert_allclose(result["q"], stats.false_discovery_control(result["p_sim"]))
     assert (result.loc[hot, "z"] > 0).all()
 
 
@@ -133,7 +135,8 @@ def test_an_island_is_reported_and_left_out(wards: gpd.GeoDataFrame) -> None:
     result = ward_hotspots(values, with_island, seed=3).set_index("ward_code")
     island = result.loc["ISLAND01"]
     assert (island["class"], island["island"], island["excluded"]) == ("island", True, ISLAND)
-    assert np.isnan(island["z"]) and island["confidence"] is None
+    assert np.isnan(island["z"])
+    assert island["confidence"] is None
     alone = ward_hotspots(values.iloc[:-1], ward_weights(wards), seed=3).set_index("ward_code")
     assert_allclose(result.drop(index="ISLAND01")["z"], alone["z"])
     assert_allclose(result.drop(index="ISLAND01")["p_sim"], alone["p_sim"])
@@ -175,7 +178,8 @@ def test_a_high_ward_among_low_neighbours_is_not_a_hotspot() -> None:
     counts[grid.id_order.index(centre)] = 400
     values = pd.DataFrame({"ward_code": grid.id_order, "incidents": counts})
     gi = ward_hotspots(values, weights, value="count", fdr=False).set_index("ward_code")
-    assert gi.loc[centre, "z"] > 0 and gi.loc[centre, "p_sim"] <= 0.01
+    assert gi.loc[centre, "z"] > 0
+    assert gi.loc[centre, "p_sim"] <= 0.01
     assert gi.loc[centre, "class"] == "not_significant"
     moran = ward_hotspots(values, weights, value="count", statistic="local_moran", fdr=False)
     assert moran.set_index("ward_code").loc[centre, "class"] == "outlier_high_99"
@@ -200,7 +204,8 @@ def test_missing_wards_have_no_incidents_and_counts_need_no_households(
     result = ward_hotspots(values, weights, value="count")
     assert (result["incidents"].iloc[50:] == 0).all()
     assert_allclose(result["value"], result["incidents"])
-    assert result["households"].isna().all() and result["excluded"].isna().all()
+    assert result["households"].isna().all()
+    assert result["excluded"].isna().all()
 
 
 def test_the_same_value_everywhere_has_no_hotspot(weights: WardWeights) -> None:
@@ -225,6 +230,19 @@ def test_distance_band_weights_drive_the_statistic(wards: gpd.GeoDataFrame) -> N
     result = ward_hotspots(values, weights)
     hot = set(result.loc[result["class"].str.startswith("hot_"), "ward_code"])
     assert cluster[0] in hot
+
+
+def test_distance_band_islands_are_reported(wards: gpd.GeoDataFrame) -> None:
+    sparse = ward_weights(wards, method="distance", threshold_m=1500)
+    lonely = [ward for ward in sparse.ids if not sparse.w.neighbors[ward]]
+    assert lonely
+    assert sparse.islands == lonely
+
+
+def test_distance_needs_a_crs(wards: gpd.GeoDataFrame) -> None:
+    unplaced = wards.set_crs(None, allow_override=True)
+    with pytest.raises(InvalidInputError, match="no CRS"):
+        ward_weights(unplaced, method="distance", threshold_m=5000)
 
 
 @pytest.mark.parametrize(

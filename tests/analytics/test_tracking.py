@@ -26,7 +26,7 @@ def previous_clusters(*rows: tuple[object, ...]) -> pd.DataFrame:
             "key": [row[0] for row in rows],
             "service_code": [row[2] for row in rows],
             "member_ids": [row[1] for row in rows],
-            "count": [len(row[1]) for row in rows],  # type: ignore[arg-type]
+            "count": [len(row[1]) for row in rows],
             "state": [row[3] if len(row) > 3 else "stable" for row in rows],
         }
     )

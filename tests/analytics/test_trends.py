@@ -51,11 +51,14 @@ def test_noise_flat_and_short_series_have_no_trend() -> None:
     noise = np.random.default_rng(4).normal(size=12)
     result = mann_kendall(noise)
     assert result.p == pytest.approx(stats.kendalltau(np.arange(12), noise).pvalue)
-    assert result.trend == "none" and result.p > 0.05
+    assert result.trend == "none"
+    assert result.p > 0.05
     flat = mann_kendall([2.0, 2.0, 2.0, 2.0])
-    assert (flat.s, flat.trend) == (0, "none") and np.isnan(flat.p)
+    assert (flat.s, flat.trend) == (0, "none")
+    assert np.isnan(flat.p)
     short = mann_kendall([1.0, np.nan, 2.0])
-    assert short.trend == "none" and np.isnan(short.p)
+    assert short.trend == "none"
+    assert np.isnan(short.p)
 
 
 def test_missing_values_are_dropped_keeping_the_order() -> None:
@@ -120,7 +123,8 @@ def test_each_pattern_from_hand_built_series() -> None:
     }
     row = result.set_index("ward_code").loc["intensifying"]
     assert (row["periods"], row["periods_hot"], row["hot_now"]) == (10, 9, True)
-    assert row["trend"] == "up" and row["z_last"] == pytest.approx(5.5)
+    assert row["trend"] == "up"
+    assert row["z_last"] == pytest.approx(5.5)
     assert not result.set_index("ward_code").loc["fading", "hot_now"]
 
 

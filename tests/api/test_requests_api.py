@@ -6,7 +6,7 @@ from collections.abc import Callable
 
 import httpx
 import pytest
-from sqlalchemy import Connection
+from sqlalchemy import Connection, text
 
 from geosvc.auth import Role, create_key, revoke_keys
 
@@ -136,7 +136,9 @@ def test_bad_location_is_refused_with_its_reason(api: str, key_for: KeyFor) -> N
     assert response.json()["detail"] == "Latitude and longitude appear to be swapped."
 
 
-def test_citizen_follows_and_rates_without_seeing_personal_data(api: str, key_for: KeyFor) -> None:
+def test_citizen_follows_and_rates_without_seeing_personal_data(
+    api: str, key_for: KeyFor, conn: Connection
+) -> None:
     staff = key_for(Role.STAFF)
     ref = lodge(api, staff, service_code="pothole")["reference"]
     httpx.post(f"{api}/api/requests/{ref}/assign", json={"assignee": "J. Smith"}, headers=staff)
@@ -155,11 +157,16 @@ def test_citizen_follows_and_rates_without_seeing_personal_data(api: str, key_fo
     assert [e["kind"] for e in body["history"]] == ["received", "closed"]
     for secret in ("Thandi", "555 0101", "J. Smith", "staff tester"):
         assert secret not in status.text
-    rated = httpx.post(
-        f"{api}/api/status/{ref}/feedback", json={"rating": 4, "resolved": True, "comment": "Ok"}
-    )
+    out_of_scale = {"rating": 4, "recommend": 11}
+    assert httpx.post(f"{api}/api/status/{ref}/feedback", json=out_of_scale).status_code == 422
+    feedback = {"rating": 4, "resolved": True, "recommend": 9, "comment": "Ok"}
+    rated = httpx.post(f"{api}/api/status/{ref}/feedback", json=feedback)
     assert rated.status_code == 200
     assert rated.json()["satisfaction"] == 4
+    recommend = conn.execute(
+        text("SELECT recommend FROM service_request WHERE reference = :ref"), {"ref": ref}
+    ).scalar_one()
+    assert recommend == 9
     assert httpx.post(f"{api}/api/status/{ref}/feedback", json={"rating": 1}).status_code == 409
     assert httpx.post(f"{api}/api/status/{ref}/feedback", json={"rating": 9}).status_code == 422
     assert httpx.get(f"{api}/api/status/GSV-2026-9999999").status_code == 404
