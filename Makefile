@@ -22,6 +22,8 @@ LOAD_CENSUS   := $(GEOSVC) census load $(CENSUS_DIR)
 DEMO_GENERATE := $(GEOSVC) demo generate --incidents $(DEMO_INCIDENTS) --surveys $(DEMO_SURVEYS) --seed $(DEMO_SEED) --out $(DEMO_DIR)
 DEMO_LOAD     := $(GEOSVC) demo load $(DEMO_DIR)
 DEMO_SURVEYS_LOAD := $(GEOSVC) surveys load $(DEMO_DIR)/surveys_kobo.csv --schema default --worker demo-cdw
+ALLOCATIONS   := data/allocations/sample_allocations.csv
+LOAD_ALLOCATIONS := $(GEOSVC) allocations load $(ALLOCATIONS)
 ANALYSE       := $(GEOSVC) analyse
 SERVE         := $(GEOSVC) serve
 
@@ -44,6 +46,7 @@ demo: setup ## load wards, census and generated demo data, analyse, then serve o
 	$(DEMO_GENERATE)
 	$(DEMO_LOAD)
 	$(DEMO_SURVEYS_LOAD)
+	$(LOAD_ALLOCATIONS)
 	$(ANALYSE)
 	$(SERVE)
 

@@ -12,6 +12,9 @@ BENCHMARKS = [
     "bench.bench_ward_assign",
     "bench.bench_request_import",
     "bench.bench_survey_load",
+    "bench.bench_clusters",
+    "bench.bench_hotspots",
+    "bench.bench_live_clusters",
 ]
 
 

@@ -207,7 +207,7 @@ def _closed_rows(
         {
             "key": closed["key"].to_numpy(dtype=np.int64),
             "service_code": closed["service_code"].to_numpy(dtype=object),
-            "member_ids": [list(members) for members in closed["member_ids"]],
+            "member_ids": [[int(m) for m in members] for members in closed["member_ids"]],
             "count": np.asarray(count, dtype=np.int64),
             "state": "closed",
             "previous_count": pd.Series(count, dtype=object),

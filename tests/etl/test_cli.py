@@ -136,7 +136,9 @@ def test_demo_pipeline(scratch_url: str, tmp_path: Path) -> None:
         ["demo", "load", str(out)],
         ["demo", "load", str(out)],
         ["surveys", "load", str(out / "surveys_kobo.csv"), "--worker", "demo-cdw"],
-        ["analyse"],
+        ["allocations", "load", str(ROOT / "data/allocations/sample_allocations.csv")],
+        ["analyse", "--service", "water", "--service", "pothole"],
+        ["clusters", "refresh", "--service", "pothole"],
     ]
     outputs = []
     for step in steps:
@@ -153,6 +155,18 @@ def test_demo_pipeline(scratch_url: str, tmp_path: Path) -> None:
     truth = json.loads((out / "hotspots.geojson").read_text())
     assert truth["type"] == "FeatureCollection"
     assert truth["features"]
+    assert "loaded 51 allocation rows" in outputs[6]
+    assert "analysis run 1" in outputs[7] and "delivery gaps" in outputs[7]
+    stored = _scalar(scratch_url, "SELECT count(DISTINCT service) FROM ward_hotspot")
+    assert stored == 2
+    assert _scalar(scratch_url, "SELECT count(*) FROM delivery_gap") > 0
+    assert outputs[8].startswith("pothole: ")
+
+
+def test_analyse_names_a_bad_period(scratch_url: str) -> None:
+    result = geosvc(scratch_url, "analyse", "--period", "spring")
+    assert result.returncode == 1
+    assert "period 'spring'" in result.stderr
 
 
 def test_no_wards_loaded_is_a_clear_error(scratch_url: str, tmp_path: Path) -> None:
