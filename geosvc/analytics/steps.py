@@ -12,7 +12,7 @@ import geopandas as gpd
 import pandas as pd
 from sqlalchemy import Connection, text
 
-from geosvc.analytics.allocation import delivery_gaps
+from geosvc.analytics.allocation import ALLOCATION_COLUMNS, delivery_gaps
 from geosvc.analytics.baseline import census_shares, survey_shares
 from geosvc.analytics.clusters import cluster_incidents
 from geosvc.analytics.hotspots import ward_hotspots
@@ -257,23 +257,10 @@ def _gaps_step(ctx: Context, index: pd.DataFrame) -> int:
 
 
 def _allocations(conn: Connection) -> pd.DataFrame:
-    rows = conn.execute(
-        text(
-            "SELECT ward_code, service, period, planned_budget::float8, "
-            "delivered_budget::float8, planned_units, delivered_units, unit FROM allocation"
-        )
-    ).all()
-    columns = [
-        "ward_code",
-        "service",
-        "period",
-        "planned_budget",
-        "delivered_budget",
-        "planned_units",
-        "delivered_units",
-        "unit",
-    ]
-    return pd.DataFrame(rows, columns=columns)
+    # numeric budgets arrive as Decimal; the analysis wants floats.
+    columns = ", ".join(f"{c}::float8" if c.endswith("_budget") else c for c in ALLOCATION_COLUMNS)
+    rows = conn.execute(text(f"SELECT {columns} FROM allocation")).all()
+    return pd.DataFrame(rows, columns=list(ALLOCATION_COLUMNS))
 
 
 def scoreboard_step(ctx: Context) -> dict[str, Any]:

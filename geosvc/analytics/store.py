@@ -15,37 +15,11 @@ import pandas as pd
 import shapely
 from sqlalchemy import Connection, text
 
+from geosvc.analytics import hotspots, trends
 from geosvc.db import copy_rows, frame_rows
 
-HOTSPOT_COLUMNS = (
-    "service",
-    "period",
-    "statistic",
-    "ward_code",
-    "incidents",
-    "households",
-    "value",
-    "z",
-    "p_norm",
-    "p_sim",
-    "q",
-    "class",
-    "confidence",
-    "island",
-    "excluded",
-)
-TREND_COLUMNS = (
-    "service",
-    "ward_code",
-    "pattern",
-    "tau",
-    "p",
-    "trend",
-    "periods",
-    "periods_hot",
-    "hot_now",
-    "z_last",
-)
+HOTSPOT_COLUMNS = ("service", "period", *hotspots.COLUMNS)
+TREND_COLUMNS = ("service", *trends.TREND_COLUMNS)
 GAP_COLUMNS = (
     "service",
     "period",

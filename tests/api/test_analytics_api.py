@@ -50,7 +50,8 @@ def test_the_newest_run_and_its_hotspot_map(analysed: str) -> None:
     body = httpx.get(
         f"{analysed}/api/hotspots", params={"service": "water", "simplify": 100}
     ).json()
-    assert body["type"] == "FeatureCollection" and body["numberReturned"] == 354
+    assert body["type"] == "FeatureCollection"
+    assert body["numberReturned"] == 354
     feature = body["features"][0]
     assert feature["geometry"]["type"] in ("Polygon", "MultiPolygon")
     assert feature["properties"]["class"] in {
@@ -74,7 +75,8 @@ def test_clusters_of_the_run_with_bbox(analysed: str) -> None:
     ).json()
     assert nowhere["numberReturned"] == 0
     bad = httpx.get(f"{analysed}/api/clusters", params={"bbox": "1,2,3"})
-    assert bad.status_code == 422 and "bbox" in bad.text
+    assert bad.status_code == 422
+    assert "bbox" in bad.text
 
 
 def test_needs_ranks_explanations_and_greatest_need(analysed: str) -> None:
@@ -100,7 +102,8 @@ def test_scoreboard_suppresses_small_numbers(analysed: str) -> None:
     assert all(row["rank"] is not None for row in rows if not row["suppressed"])
     wards = httpx.get(f"{analysed}/api/scoreboard", params={"level": "ward"}).json()
     small = [row for row in wards if row["requests"] < 20]
-    assert small and all(row["suppressed"] and row["rank"] is None for row in small)
+    assert small
+    assert all(row["suppressed"] and row["rank"] is None for row in small)
 
 
 # --- the server's live clusters, outside any test transaction -----------------------------

@@ -25,6 +25,10 @@ def test_migrated_to_head(conn: Connection) -> None:
 def test_geometry_columns_are_4326_with_gist_indexes(conn: Connection) -> None:
     columns = conn.execute(text("SELECT f_table_name, srid FROM geometry_columns ORDER BY 1")).all()
     assert [tuple(c) for c in columns] == [
+        ("cluster", 4326),  # hull
+        ("cluster", 4326),  # centroid
+        ("live_cluster", 4326),
+        ("live_cluster", 4326),
         ("service_request", 4326),
         ("survey_response", 4326),
         ("ward", 4326),
@@ -32,7 +36,7 @@ def test_geometry_columns_are_4326_with_gist_indexes(conn: Connection) -> None:
     gist = conn.execute(
         text("SELECT tablename FROM pg_indexes WHERE indexdef LIKE '%USING gist%' ORDER BY 1")
     ).scalars()
-    assert list(gist) == ["service_request", "survey_response", "ward"]
+    assert list(gist) == ["cluster", "live_cluster", "service_request", "survey_response", "ward"]
 
 
 @pytest.mark.parametrize(

@@ -156,7 +156,8 @@ def test_demo_pipeline(scratch_url: str, tmp_path: Path) -> None:
     assert truth["type"] == "FeatureCollection"
     assert truth["features"]
     assert "loaded 51 allocation rows" in outputs[6]
-    assert "analysis run 1" in outputs[7] and "delivery gaps" in outputs[7]
+    assert "analysis run 1" in outputs[7]
+    assert "delivery gaps" in outputs[7]
     stored = _scalar(scratch_url, "SELECT count(DISTINCT service) FROM ward_hotspot")
     assert stored == 2
     assert _scalar(scratch_url, "SELECT count(*) FROM delivery_gap") > 0

@@ -84,6 +84,7 @@ CREATE TABLE live_cluster (
     closed_at      timestamptz
 );
 CREATE INDEX live_cluster_service ON live_cluster (service_code) WHERE state <> 'closed';
+CREATE INDEX live_cluster_hull ON live_cluster USING gist (hull);
 
 CREATE TABLE ward_hotspot (
     run_id       bigint NOT NULL REFERENCES analysis_run (id) ON DELETE CASCADE,
