@@ -2,14 +2,12 @@
 
 from __future__ import annotations
 
-import sys
 import time
 from pathlib import Path
 
 import typer
-from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn, TimeElapsedColumn
 
-from etl.console import console, engine, errors, fail_cleanly
+from etl.console import console, engine, fail_cleanly, new_progress
 from geosvc.analytics.allocation import read_allocations
 from geosvc.analytics.allocation_store import store_allocations
 from geosvc.analytics.live_worker import LiveClusterWorker, refresh_services
@@ -40,15 +38,7 @@ def analyse(
         needs_weights=_weights(weight) or None,
     )
     started = time.perf_counter()
-    bar = Progress(
-        TextColumn("{task.description:<28}"),
-        BarColumn(),
-        MofNCompleteColumn(),
-        TimeElapsedColumn(),
-        console=errors,
-        transient=True,
-        disable=not sys.stderr.isatty(),
-    )
+    bar = new_progress("{task.description:<28}")
     with bar:
         task = bar.add_task("reading", total=None)
 

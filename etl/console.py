@@ -46,8 +46,19 @@ def fail_cleanly(func: Callable[P, R]) -> Callable[P, R]:
 @contextmanager
 def progress_bar(description: str) -> Iterator[tuple[Callable[[int], None], Callable[[int], None]]]:
     """A progress bar; yields (set_total, advance) callbacks for the core to call."""
-    bar = Progress(
-        TextColumn("{task.description}"),
+    bar = new_progress()
+    with bar:
+        task = bar.add_task(description, total=None)
+        yield (
+            lambda total: bar.update(task, total=total),
+            lambda done: bar.advance(task, done),
+        )
+
+
+def new_progress(description: str = "{task.description}") -> Progress:
+    """geosvc's progress bar on stderr, shown only on a terminal and gone when done."""
+    return Progress(
+        TextColumn(description),
         BarColumn(),
         MofNCompleteColumn(),
         TimeElapsedColumn(),
@@ -55,9 +66,3 @@ def progress_bar(description: str) -> Iterator[tuple[Callable[[int], None], Call
         transient=True,
         disable=not sys.stderr.isatty(),
     )
-    with bar:
-        task = bar.add_task(description, total=None)
-        yield (
-            lambda total: bar.update(task, total=total),
-            lambda done: bar.advance(task, done),
-        )

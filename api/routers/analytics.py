@@ -11,6 +11,7 @@ from typing import Annotated, Any, Literal
 from fastapi import APIRouter, Query
 
 from api.deps import ConnectionDep
+from api.params import BBox, parse_bbox
 from geosvc.analytics import results
 from geosvc.errors import InvalidInputError
 
@@ -31,16 +32,11 @@ def _collection(features: list[dict[str, Any]]) -> dict[str, Any]:
     return {"type": "FeatureCollection", "numberReturned": len(features), "features": features}
 
 
-def _bbox(text: str | None) -> tuple[float, float, float, float] | None:
-    if text is None:
-        return None
-    try:
-        west, south, east, north = (float(part) for part in text.split(","))
-    except ValueError:
-        raise InvalidInputError("bbox must be four numbers: west,south,east,north") from None
-    if west >= east or south >= north:
+def _bbox(text: str | None) -> BBox | None:
+    box = parse_bbox(text)
+    if box is not None and (box[0] >= box[2] or box[1] >= box[3]):
         raise InvalidInputError("bbox must have west < east and south < north")
-    return west, south, east, north
+    return box
 
 
 @router.get("/analysis", summary="The newest analysis run")

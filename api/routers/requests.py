@@ -14,6 +14,7 @@ from fastapi import APIRouter, Query
 
 from api.auth import AgentDep, StaffDep
 from api.deps import ConnectionDep, SettingsDep
+from api.params import parse_bbox
 from api.schemas.requests import (
     ActionIn,
     EscalationOut,
@@ -23,7 +24,6 @@ from api.schemas.requests import (
     RequestPage,
 )
 from geosvc.auth import Role, require
-from geosvc.errors import InvalidInputError
 from geosvc.requests.escalation import escalate_due
 from geosvc.requests.intake import Contact, NewRequest, create_request, policy_for
 from geosvc.requests.lifecycle import Change, change_request
@@ -56,16 +56,6 @@ def _csv(value: str | None) -> tuple[str, ...] | None:
     return items or None
 
 
-def _bbox(value: str | None) -> tuple[float, float, float, float] | None:
-    if not value:
-        return None
-    try:
-        west, south, east, north = (float(v) for v in value.split(","))
-    except ValueError:
-        raise InvalidInputError("bbox must be four numbers: west,south,east,north.") from None
-    return west, south, east, north
-
-
 @router.get("", response_model=RequestPage, summary="List requests with filters")
 def list_(
     conn: ConnectionDep,
@@ -96,7 +86,7 @@ def list_(
         requested_from=requested_from,
         requested_to=requested_to,
         updated_after=updated_after,
-        bbox=_bbox(bbox),
+        bbox=parse_bbox(bbox),
         page=page,
         page_size=page_size,
     )

@@ -8,8 +8,9 @@ from __future__ import annotations
 
 from datetime import datetime
 
-import numpy as np
 import pandas as pd
+
+from geosvc.analytics.hotspot_values import rates_per_1000
 
 KEYS = ["ward_code", "service"]
 
@@ -45,8 +46,7 @@ def breached(requests: pd.DataFrame, now: datetime) -> pd.Series:
 def per_1000(counts: pd.Series, households: pd.Series) -> pd.Series:
     """``counts`` indexed by (ward_code, service) per 1,000 of the ward's households."""
     homes = households.reindex(counts.index.get_level_values("ward_code")).to_numpy()
-    homes = np.where(homes > 0, homes, np.nan)
-    return pd.Series(counts.to_numpy() / homes * 1000.0, index=counts.index)
+    return pd.Series(rates_per_1000(counts.to_numpy(), homes), index=counts.index)
 
 
 def raw_components(

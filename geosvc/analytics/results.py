@@ -13,6 +13,7 @@ from geosvc.analytics.needs_components import COMPONENTS
 from geosvc.analytics.needs_index import greatest_need
 from geosvc.analytics.store import latest_run
 from geosvc.errors import NotFoundError
+from geosvc.wards.repo import geojson_feature, simplified_sql
 
 BBox = tuple[float, float, float, float]
 
@@ -46,12 +47,7 @@ def hotspot_features(
     simplify_m: float | None = None,
 ) -> list[dict[str, Any]]:
     """Each ward's hotspot class for a service and period, with its outline, as features."""
-    geom = "w.geom"
-    if simplify_m:
-        geom = (
-            "ST_SimplifyPreserveTopology(w.geom, :tolerance_m / "
-            "(111320.0 * cos(radians(ST_Y(ST_PointOnSurface(w.geom))))))"
-        )
+    geom = simplified_sql("w.geom") if simplify_m else "w.geom"
     sql = f"""
         SELECT h.ward_code, w.name AS ward_name, w.municipality_code, h.service, h.period,
                h.statistic, h.incidents, h.households, h.value, h.z, h.p_norm, h.p_sim, h.q,
@@ -70,7 +66,7 @@ def hotspot_features(
         "municipality": municipality,
         "tolerance_m": simplify_m,
     }
-    return [_feature(row, "ward_code") for row in conn.execute(text(sql), params).mappings()]
+    return [geojson_feature(row, "ward_code") for row in conn.execute(text(sql), params).mappings()]
 
 
 def cluster_features(
@@ -106,7 +102,7 @@ def cluster_features(
         "east": east,
         "north": north,
     }
-    return [_feature(row, "key") for row in conn.execute(text(sql), params).mappings()]
+    return [geojson_feature(row, "key") for row in conn.execute(text(sql), params).mappings()]
 
 
 def result_rows(
@@ -162,14 +158,3 @@ def greatest_needs(
     ranked = greatest_need(index.dropna(subset=["score"]), wards, by=by)
     records = json.loads(ranked.to_json(orient="records"))
     return list(records)
-
-
-def _feature(row: Any, id_column: str) -> dict[str, Any]:
-    properties = {k: v for k, v in row.items() if k != "geometry"}
-    geometry = row["geometry"]
-    return {
-        "type": "Feature",
-        "id": row[id_column],
-        "properties": properties,
-        "geometry": None if geometry is None else json.loads(geometry),
-    }

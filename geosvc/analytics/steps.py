@@ -5,7 +5,7 @@ from __future__ import annotations
 from collections.abc import Callable, Mapping, Sequence
 from dataclasses import dataclass, field
 from datetime import datetime
-from functools import partial
+from functools import cached_property, partial
 from typing import Any
 
 import geopandas as gpd
@@ -64,6 +64,11 @@ class Context:
     def calendar(self) -> WorkingCalendar:
         """The jurisdiction's working calendar."""
         return calendar_for(self.settings)
+
+    @cached_property
+    def requests(self) -> pd.DataFrame:
+        """The period's requests with their standards; read once for the needs and scores."""
+        return read_scoreboard_requests(self.conn, self.calendar, self.period)
 
 
 def analysed_services(
@@ -222,7 +227,7 @@ def trends_step(ctx: Context, months: list[str]) -> dict[str, Any]:
 
 def needs_step(ctx: Context) -> dict[str, Any]:
     """The needs index of every ward and service group, and delivery against it."""
-    requests = read_scoreboard_requests(ctx.conn, ctx.calendar, ctx.period)
+    requests = ctx.requests
     households = ctx.wards.set_index("ward_code")["households"]
     raw = raw_components(
         requests,
@@ -265,7 +270,7 @@ def _allocations(conn: Connection) -> pd.DataFrame:
 
 def scoreboard_step(ctx: Context) -> dict[str, Any]:
     """How the municipality answered: per municipality and ward, per service and overall."""
-    requests = read_scoreboard_requests(ctx.conn, ctx.calendar, ctx.period)
+    requests = ctx.requests
     if requests.empty:
         return {"scoreboard": 0}
     minimum = ctx.settings.scoreboard_min_requests

@@ -109,10 +109,7 @@ def write_frame(
 def write_needs(conn: Connection, run_id: int, index: pd.DataFrame, period: str) -> int:
     """Store a needs index (``needs_index`` output): score, rank, coverage, components."""
     component_columns = [c for c in index.columns if c.endswith(("_raw", "_norm", "_contribution"))]
-    components = [
-        json.dumps({key: _plain(value) for key, value in row.items()})
-        for row in index[component_columns].to_dict("records")
-    ]
+    components = _json_rows(index[component_columns])
     frame = index[["ward_code", "service", "score", "rank", "coverage"]].assign(
         period=period, components=components
     )
@@ -126,10 +123,7 @@ def write_scoreboard(
     """Store a scoreboard (``scoreboard`` output) at municipality or ward ``level``."""
     fixed = {area, "service", "requests", "rank", "suppressed"}
     metric_columns = [c for c in board.columns if c not in fixed]
-    metrics = [
-        json.dumps({key: _plain(value) for key, value in row.items()})
-        for row in board[metric_columns].to_dict("records")
-    ]
+    metrics = _json_rows(board[metric_columns])
     frame = board.assign(level=level, area_code=board[area], period=period, metrics=metrics).dropna(
         subset=["area_code"]
     )
@@ -170,6 +164,14 @@ def with_real_keys(conn: Connection, tracked: pd.DataFrame) -> pd.DataFrame:
     tracked = tracked.copy()
     tracked.loc[new, "key"] = list(keys)
     return tracked
+
+
+def _json_rows(frame: pd.DataFrame) -> list[str]:
+    """Each row of ``frame`` as a JSON object, for a jsonb column."""
+    return [
+        json.dumps({str(key): _plain(value) for key, value in row.items()})
+        for row in frame.to_dict("records")
+    ]
 
 
 def _plain(value: object) -> object:

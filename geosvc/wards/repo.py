@@ -102,15 +102,9 @@ def ward_geojson(
 ) -> list[dict[str, Any]]:
     """Wards as GeoJSON features, optionally one code or one municipality, optionally simplified.
 
-    Simplification runs in PostGIS with topology preserved; the tolerance is converted from
-    metres to degrees at the ward's latitude, where a degree of longitude is shorter.
+    Simplification runs in PostGIS (``simplified_sql``).
     """
-    geom = "geom"
-    if simplify_m:
-        geom = (
-            "ST_Multi(ST_SimplifyPreserveTopology(geom, :tolerance_m / "
-            "(111320.0 * cos(radians(ST_Y(ST_PointOnSurface(geom)))))))"
-        )
+    geom = f"ST_Multi({simplified_sql('geom')})" if simplify_m else "geom"
     sql = f"""
         SELECT code, name, ward_no, municipality_code, municipality_name, district, province,
                households, population, area_ha, demarcation_year,
@@ -122,16 +116,29 @@ def ward_geojson(
         ORDER BY code
     """
     params = {"code": code, "municipality": municipality, "tolerance_m": simplify_m}
-    return [_feature(row) for row in conn.execute(text(sql), params).mappings()]
+    return [geojson_feature(row, "code") for row in conn.execute(text(sql), params).mappings()]
 
 
-def _feature(row: Any) -> dict[str, Any]:
-    props = {k: v for k, v in row.items() if k != "geometry"}
+def simplified_sql(column: str) -> str:
+    """SQL simplifying ward outlines ``column`` to ``:tolerance_m`` metres, topology kept.
+
+    The tolerance is converted from metres to degrees at the ward's latitude, where a
+    degree of longitude is shorter.
+    """
+    return (
+        f"ST_SimplifyPreserveTopology({column}, :tolerance_m / "
+        f"(111320.0 * cos(radians(ST_Y(ST_PointOnSurface({column}))))))"
+    )
+
+
+def geojson_feature(row: Any, id_column: str) -> dict[str, Any]:
+    """A GeoJSON Feature from a row whose ``geometry`` is ST_AsGeoJSON text (or NULL)."""
+    geometry = row["geometry"]
     return {
         "type": "Feature",
-        "id": row["code"],
-        "properties": props,
-        "geometry": json.loads(row["geometry"]),
+        "id": row[id_column],
+        "properties": {k: v for k, v in row.items() if k != "geometry"},
+        "geometry": None if geometry is None else json.loads(geometry),
     }
 
 
