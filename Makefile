@@ -25,6 +25,8 @@ DEMO_SURVEYS_LOAD := $(GEOSVC) surveys load $(DEMO_DIR)/surveys_kobo.csv --schem
 ALLOCATIONS   := data/allocations/sample_allocations.csv
 LOAD_ALLOCATIONS := $(GEOSVC) allocations load $(ALLOCATIONS)
 ANALYSE       := $(GEOSVC) analyse
+DEMO_RECENT   := $(GEOSVC) demo recent --count 150
+DEMO_USERS    := $(GEOSVC) demo users
 SERVE         := $(GEOSVC) serve
 
 PYTEST_ARGS ?=
@@ -48,9 +50,12 @@ demo: setup ## load wards, census and generated demo data, analyse, then serve o
 	$(DEMO_SURVEYS_LOAD)
 	$(LOAD_ALLOCATIONS)
 	$(ANALYSE)
+	$(DEMO_RECENT)
+	$(DEMO_USERS)
 	$(SERVE)
 
-test: setup ## run the test suite (extra pytest arguments: PYTEST_ARGS='-k wards -x')
+test: ## run the test suite, browser tests included (extra pytest arguments: PYTEST_ARGS='-k wards -x')
+	bash scripts/setup.sh --browser
 	$(PYTHON) -m pytest $(PYTEST_ARGS)
 
 lint: venv ## ruff check, ruff format --check, mypy

@@ -11,7 +11,22 @@ from fastapi import FastAPI
 from api.limits import UploadLimit
 from api.open311.router import router as open311_router
 from api.problems import add_problem_handlers
-from api.routers import analytics, health, requests, status, surveys, wards
+from api.routers import (
+    analytics,
+    features,
+    health,
+    i18n,
+    pages,
+    planner,
+    requests,
+    session,
+    status,
+    stream,
+    surveys,
+    tiles,
+    wards,
+    warroom,
+)
 from geosvc import __version__
 from geosvc.analytics.live_worker import LiveClusterWorker
 from geosvc.config import Settings, get_settings
@@ -51,6 +66,10 @@ def create_app(settings: Settings | None = None) -> FastAPI:
         version=__version__,
         summary="Where municipal basic services fail, and whether the municipality answered.",
         lifespan=lifespan,
+        # /docs is served below from the vendored Swagger UI: FastAPI's default page
+        # loads its scripts from a CDN, which an offline municipal network cannot reach.
+        docs_url=None,
+        redoc_url=None,
     )
     app.state.settings = settings
     add_problem_handlers(app)
@@ -61,6 +80,17 @@ def create_app(settings: Settings | None = None) -> FastAPI:
     app.include_router(open311_router)
     app.include_router(surveys.router)
     app.include_router(analytics.router)
+    app.include_router(session.router)
+    app.include_router(features.router)
+    app.include_router(tiles.router)
+    app.include_router(stream.router)
+    app.include_router(warroom.router)
+    app.include_router(planner.router)
+    app.include_router(i18n.router)
+    # The pages' /{name} route goes last, after /docs, so it never shadows another route.
+    pages.add_docs(app)
+    pages.mount_static(app)
+    app.include_router(pages.router)
     upload_bytes = int(settings.survey_max_upload_mb * 1024 * 1024)
     app.add_middleware(UploadLimit, prefix="/api/surveys/", max_bytes=upload_bytes)
     return app

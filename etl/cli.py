@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import typer
 
-from etl import analyse, db, demo, keys, requests, surveys, wards
+from etl import analyse, db, demo, keys, requests, surveys, users, wards
 from etl.serve import serve
 
 app = typer.Typer(
@@ -19,6 +19,7 @@ app.add_typer(wards.census_app, name="census")
 app.add_typer(demo.services_app, name="services")
 app.add_typer(requests.app, name="requests")
 app.add_typer(keys.app, name="keys")
+app.add_typer(users.app, name="users")
 app.add_typer(surveys.app, name="surveys")
 app.add_typer(demo.app, name="demo")
 app.add_typer(analyse.clusters_app, name="clusters")

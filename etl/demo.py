@@ -8,14 +8,20 @@ import geopandas as gpd
 import typer
 
 from etl.console import console, engine, fail_cleanly
+from geosvc.auth import Role
+from geosvc.config import get_settings
 from geosvc.demo.generator import generate as generate_demo
 from geosvc.demo.generator import hotspots_to_geojson
+from geosvc.demo.recent import lodge_recent
 from geosvc.demo.store import SURVEYS_FILE, store_demo, write_demo_files
 from geosvc.errors import InvalidInputError
 from geosvc.requests.catalogue import DEFAULT_CATALOGUE, read_catalogue, store_catalogue
+from geosvc.requests.intake import policy_for
+from geosvc.users import create_user
 
 app = typer.Typer(help="The demo data set.", no_args_is_help=True)
 services_app = typer.Typer(help="The service catalogue.", no_args_is_help=True)
+DEMO_ROLES = (Role.PLANNER, Role.WARROOM, Role.CDW, Role.AGENT, Role.STAFF, Role.ADMIN)
 
 
 @app.command()
@@ -60,6 +66,35 @@ def load(
         f"every ward); load the household surveys with "
         f"'geosvc surveys load {directory / SURVEYS_FILE} --worker <name>'"
     )
+
+
+@app.command()
+@fail_cleanly
+def recent(
+    count: int = typer.Option(150, min=0, help="Requests to have in the last HOURS."),
+    hours: float = typer.Option(24.0, min=1, help="The recent window, in hours."),
+    seed: int = typer.Option(42, help="Random seed."),
+) -> None:
+    """Top up requests received in the last hours, so the war room has live activity."""
+    with engine().begin() as conn:
+        result = lodge_recent(conn, policy_for(get_settings()), count=count, hours=hours, seed=seed)
+    console.print(
+        f"lodged {result.lodged} recent demo requests ({result.existing} were already in the "
+        f"last {hours:g} h)"
+    )
+
+
+@app.command()
+@fail_cleanly
+def users(
+    suffix: str = typer.Option("-demo", help="Each password is the user name plus this."),
+) -> None:
+    """Create one sign-in per role to try the pages: planner, warroom, cdw, agent, staff, admin."""
+    with engine().begin() as conn:
+        for role in DEMO_ROLES:
+            create_user(conn, role.value, role, role.value + suffix)
+    for role in DEMO_ROLES:
+        console.print(f"user {role.value:<8} password {role.value + suffix}")
 
 
 @services_app.command("load")

@@ -15,7 +15,9 @@ app = typer.Typer(help="API keys: create, list, revoke.", no_args_is_help=True)
 @fail_cleanly
 def create(
     name: str = typer.Argument(..., help="Who holds the key: a person, team or app."),
-    role: str = typer.Option("public", help="public, agent, staff or admin."),
+    role: str = typer.Option(
+        "public", help="public, cdw, agent, warroom, planner, staff or admin."
+    ),
 ) -> None:
     """Create a key and print it; it is stored hashed and cannot be shown again."""
     with engine().begin() as conn:

@@ -1,17 +1,23 @@
-"""Who may do what: API keys with a role, checked in one place.
+"""Who may do what: roles, keys and login tokens, checked in one place.
 
-Roles are ordered; each includes the ones below it:
+The roles:
 
 - ``public``: anyone, no key needed to read public data; an app holding a public key may
   lodge Open311 requests;
 - ``cdw``: community development workers, who upload household-survey batches;
 - ``agent``: call-centre agents, who lodge on a caller's behalf, read requests with their
   contact details, add notes and notify customers;
-- ``staff``: municipal officers, who acknowledge, assign, hold, close and reopen;
-- ``admin``: everything, including managing keys.
+- ``warroom``: war-room operators, who watch live clusters, new and overdue requests and
+  escalations (and may read requests as an agent does);
+- ``planner``: planners, who read hotspot and needs maps, survey points and exports;
+- ``staff``: municipal officers, who acknowledge, assign, hold, close and reopen, and may
+  do all of the above;
+- ``admin``: everything, including managing keys and users.
 
-Only the SHA-256 of a key is stored. A later issue may put a login in front of this; the
-role check (``require``) stays the one place that decides.
+Roles are not a ladder (a planner is not a CDW, nor the reverse), so each role lists the
+roles it includes (``GRANTS``) and ``require`` is the one place that decides. A credential
+is either an API key (``geosvc keys create``) or a token issued at login, which lapses;
+only the SHA-256 of either is stored.
 """
 
 from __future__ import annotations
@@ -19,48 +25,80 @@ from __future__ import annotations
 import hashlib
 import secrets
 from dataclasses import dataclass
-from enum import IntEnum
+from datetime import datetime
+from enum import StrEnum
 
 from sqlalchemy import Connection, text
 
 from geosvc.errors import AuthenticationError, InvalidInputError, PermissionDeniedError
 
 
-class Role(IntEnum):
-    """A role; a higher value may do everything a lower one may."""
+class Role(StrEnum):
+    """A role, by the name users write."""
 
-    PUBLIC = 0
-    CDW = 1
-    AGENT = 2
-    STAFF = 3
-    ADMIN = 4
+    PUBLIC = "public"
+    CDW = "cdw"
+    AGENT = "agent"
+    WARROOM = "warroom"
+    PLANNER = "planner"
+    STAFF = "staff"
+    ADMIN = "admin"
 
     @classmethod
     def parse(cls, name: str) -> Role:
         """The role called ``name`` (case-insensitive)."""
         try:
-            return cls[name.strip().upper()]
-        except KeyError:
-            names = ", ".join(r.name.lower() for r in cls)
+            return cls(name.strip().lower())
+        except ValueError:
+            names = ", ".join(r.value for r in cls)
             raise InvalidInputError(f"role must be one of {names}, not {name!r}.") from None
 
     @property
     def label(self) -> str:
         """The role's name as users write it."""
-        return self.name.lower()
+        return self.value
+
+
+_STAFF_GRANTS = frozenset(
+    {Role.PUBLIC, Role.CDW, Role.AGENT, Role.WARROOM, Role.PLANNER, Role.STAFF}
+)
+
+GRANTS: dict[Role, frozenset[Role]] = {
+    Role.PUBLIC: frozenset({Role.PUBLIC}),
+    Role.CDW: frozenset({Role.PUBLIC, Role.CDW}),
+    Role.AGENT: frozenset({Role.PUBLIC, Role.AGENT}),
+    Role.WARROOM: frozenset({Role.PUBLIC, Role.AGENT, Role.WARROOM}),
+    Role.PLANNER: frozenset({Role.PUBLIC, Role.PLANNER}),
+    Role.STAFF: _STAFF_GRANTS,
+    Role.ADMIN: frozenset(Role),
+}
 
 
 @dataclass(frozen=True)
 class Principal:
-    """Whoever is making a call: the key's name and role, or the anonymous public."""
+    """Whoever is making a call: the credential's name and role, or the anonymous public."""
 
     name: str
     role: Role
 
+    def has(self, role: Role) -> bool:
+        """Whether this principal may do what ``role`` may."""
+        return role in GRANTS[self.role]
+
+    @property
+    def roles(self) -> list[str]:
+        """The names of every role this principal has, in the enum's order."""
+        return [r.value for r in Role if self.has(r)]
+
+    @property
+    def has_no_credential(self) -> bool:
+        """Whether this is the anonymous public, who sent no key and is not signed in."""
+        return self is ANONYMOUS
+
     @property
     def is_public(self) -> bool:
-        """Whether the caller gets only what the public may see."""
-        return self.role < Role.AGENT
+        """Whether the caller gets only what the public may see (no contact details)."""
+        return not self.has(Role.AGENT)
 
 
 ANONYMOUS = Principal("public", Role.PUBLIC)
@@ -71,16 +109,33 @@ def hash_key(key: str) -> str:
     return hashlib.sha256(key.encode()).hexdigest()
 
 
-def create_key(conn: Connection, name: str, role: Role) -> str:
-    """Create a key for ``name`` with ``role``; returns the key, which is shown only once."""
+def create_key(
+    conn: Connection, name: str, role: Role, *, expires_at: datetime | None = None
+) -> str:
+    """Create a key for ``name`` with ``role``; returns the key, which is shown only once.
+
+    A key with ``expires_at`` (a login token) stops working at that moment.
+    """
     if not name.strip():
         raise InvalidInputError("A key needs a name: the person, team or app that holds it.")
     key = "gsv_" + secrets.token_urlsafe(32)
     conn.execute(
-        text("INSERT INTO api_key (name, role, key_hash) VALUES (:name, :role, :hash)"),
-        {"name": name.strip(), "role": role.label, "hash": hash_key(key)},
+        text(
+            "INSERT INTO api_key (name, role, key_hash, expires_at)"
+            " VALUES (:name, :role, :hash, :expires_at)"
+        ),
+        {"name": name.strip(), "role": role.label, "hash": hash_key(key), "expires_at": expires_at},
     )
     return key
+
+
+def revoke_key(conn: Connection, key: str) -> bool:
+    """Revoke this one key (signing out); whether it was live."""
+    result = conn.execute(
+        text("UPDATE api_key SET revoked_at = now() WHERE key_hash = :hash AND revoked_at IS NULL"),
+        {"hash": hash_key(key)},
+    )
+    return result.rowcount > 0
 
 
 def revoke_keys(conn: Connection, name: str) -> int:
@@ -101,20 +156,25 @@ def authenticate(conn: Connection, key: str | None) -> Principal:
     if not key:
         return ANONYMOUS
     row = conn.execute(
-        text("SELECT name, role FROM api_key WHERE key_hash = :hash AND revoked_at IS NULL"),
+        text(
+            "SELECT name, role, expires_at <= now() AS expired FROM api_key"
+            " WHERE key_hash = :hash AND revoked_at IS NULL"
+        ),
         {"hash": hash_key(key)},
     ).first()
     if row is None:
-        raise AuthenticationError("The API key is unknown or has been revoked.")
+        raise AuthenticationError("The API key or login token is unknown or has been revoked.")
+    if row.expired:
+        raise AuthenticationError("The login has expired: sign in again.")
     return Principal(row.name, Role.parse(row.role))
 
 
 def require(principal: Principal, role: Role) -> Principal:
-    """``principal`` if its role is at least ``role``; otherwise an error saying what is needed."""
-    if principal.role >= role:
+    """``principal`` if it has ``role``; otherwise an error saying what is needed."""
+    if principal.has(role):
         return principal
-    if principal.role is Role.PUBLIC and principal is ANONYMOUS:
-        raise AuthenticationError(f"This needs an API key with the {role.label} role.")
+    if principal is ANONYMOUS:
+        raise AuthenticationError(f"This needs a sign-in or an API key with the {role.label} role.")
     raise PermissionDeniedError(
-        f"This needs the {role.label} role; the key of {principal.name} has {principal.role.label}."
+        f"This needs the {role.label} role; {principal.name} has {principal.role.label}."
     )

@@ -82,6 +82,21 @@ class Settings(BaseSettings):
         description="The server recomputes every service type's live clusters this often, "
         "besides at once on each new request (0: no live clusters in the server).",
     )
+    live_event_keep_days: float = Field(
+        7.0,
+        gt=0,
+        description="The live event log (what a reconnecting board replays) keeps this many "
+        "days; the live-cluster worker prunes older events.",
+    )
+    live_gap_wait_s: float = Field(
+        1.0,
+        ge=0,
+        description="How long the live stream holds an event back while an earlier one is "
+        "still uncommitted, so that events reach the board in id order.",
+    )
+    stream_heartbeat_s: float = Field(
+        15.0, gt=0, description="Seconds between keep-alive comments on the event stream."
+    )
     hotspot_permutations: int = Field(999, ge=99, description="Gi* conditional permutations.")
     hotspot_seed: int = Field(12345, description="Seed of the permutation inference.")
     hotspot_weights: Literal["queen", "distance"] = "queen"
@@ -93,6 +108,20 @@ class Settings(BaseSettings):
         20, ge=1, description="Fewer requests than this: a scoreboard row is not ranked."
     )
     analysis_keep_runs: int = Field(10, ge=1, description="Finished analysis runs kept.")
+
+    # Pages.
+    login_hours: float = Field(
+        12.0, gt=0, description="How long a sign-in to the pages lasts, in hours."
+    )
+    secure_cookies: bool = Field(
+        False, description="Send the login cookie over HTTPS only (set behind a TLS proxy)."
+    )
+    tile_url: str | None = Field(
+        None,
+        description="Optional raster background for the map pages, e.g. "
+        "https://tile.openstreetmap.org/{z}/{x}/{y}.png (default: none, works offline).",
+    )
+    tile_attribution: str = Field("", description="Attribution shown with tile_url.")
 
     @field_validator("database_url")
     @classmethod

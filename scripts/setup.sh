@@ -17,6 +17,8 @@
 #
 # Options:
 #   --venv-only          only create/update the virtualenv (no database, no .env, no migrations)
+#   --browser            also install Debian's Chromium for the browser tests (Playwright
+#                        drives it; it never downloads a browser of its own)
 set -euo pipefail
 
 ROOT="$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)"
@@ -25,11 +27,13 @@ cd "$ROOT"
 PORT="${GEOSVC_PGPORT:-5432}"
 VENV="$ROOT/.venv"
 VENV_ONLY=0
+BROWSER=0
 
 for arg in "$@"; do
     case "$arg" in
         --venv-only) VENV_ONLY=1 ;;
-        -h | --help) sed -n '2,20p' "$0" | sed 's/^# \{0,1\}//'; exit 0 ;;
+        --browser) BROWSER=1 ;;
+        -h | --help) sed -n '2,21p' "$0" | sed 's/^# \{0,1\}//'; exit 0 ;;
         *) echo "setup.sh: unknown option: $arg" >&2; exit 2 ;;
     esac
 done
@@ -240,6 +244,17 @@ write_env() {
     step "wrote GEOSVC_DATABASE_URL to .env"
 }
 
+# --- browser for the tests ------------------------------------------------------------------
+
+setup_browser() {
+    if command -v chromium >/dev/null; then
+        step "Chromium available for the browser tests"
+    else
+        step "installing Chromium for the browser tests (apt-get install chromium)"
+        apt_install chromium
+    fi
+}
+
 # --- main ----------------------------------------------------------------------------------
 
 if [[ $VENV_ONLY -eq 1 ]]; then
@@ -255,6 +270,7 @@ else
 fi
 write_env "$DB_URL"
 setup_venv
+if [[ $BROWSER -eq 1 ]]; then setup_browser; fi
 
 step "migrating the database (geosvc db upgrade)"
 GEOSVC_DATABASE_URL="$DB_URL" "$VENV/bin/geosvc" db upgrade

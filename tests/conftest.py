@@ -11,7 +11,7 @@ import socket
 import threading
 import time
 import uuid
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
 from contextlib import contextmanager
 from pathlib import Path
 
@@ -108,6 +108,21 @@ def conn(engine: Engine) -> Iterator[Connection]:
     """A connection whose transaction is rolled back after the test."""
     with rolled_back(engine) as connection:
         yield connection
+
+
+@pytest.fixture(scope="session")
+def session_database(template_url: str) -> Iterator[Callable[[str], str]]:
+    """Make a migrated empty database named for a purpose that lasts the whole session."""
+    made: list[str] = []
+
+    def make(purpose: str) -> str:
+        url = _clone(template_url, f"geosvc_{purpose}_{os.getpid()}")
+        made.append(url)
+        return url
+
+    yield make
+    for url in made:
+        _drop_database(url)
 
 
 @pytest.fixture

@@ -164,7 +164,7 @@ def batches(
     limit: Annotated[int, Query(ge=1, le=500)] = 50,
 ) -> list[BatchOut]:
     """The latest batches, newest first: a CDW sees their own, staff see everyone's."""
-    mine = None if principal.role >= Role.STAFF else principal.name
+    mine = None if principal.has(Role.STAFF) else principal.name
     # A list shows counts; each batch's report lines are one GET away.
     return [batch_out(conn, b, issues_shown=0) for b in list_batches(conn, mine, limit)]
 

@@ -19,7 +19,7 @@ def _insert_ward(conn: Connection, code: str, geom: str) -> None:
 
 
 def test_migrated_to_head(conn: Connection) -> None:
-    assert schema.current_revision(conn.engine) == schema.head_revision() == "0005"
+    assert schema.current_revision(conn.engine) == schema.head_revision() == "0006"
 
 
 def test_geometry_columns_are_4326_with_gist_indexes(conn: Connection) -> None:
