@@ -15,6 +15,7 @@ BENCHMARKS = [
     "bench.bench_clusters",
     "bench.bench_hotspots",
     "bench.bench_live_clusters",
+    "bench.bench_tiles",
 ]
 
 

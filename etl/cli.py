@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import typer
 
-from etl import analyse, db, demo, keys, requests, surveys, users, wards
+from etl import analyse, db, demo, keys, report, requests, surveys, users, wards
 from etl.serve import serve
 
 app = typer.Typer(
@@ -24,5 +24,6 @@ app.add_typer(surveys.app, name="surveys")
 app.add_typer(demo.app, name="demo")
 app.add_typer(analyse.clusters_app, name="clusters")
 app.add_typer(analyse.allocations_app, name="allocations")
+app.add_typer(report.app, name="report")
 app.command()(analyse.analyse)
 app.command()(serve)

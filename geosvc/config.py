@@ -89,7 +89,7 @@ class Settings(BaseSettings):
         "days; the live-cluster worker prunes older events.",
     )
     live_gap_wait_s: float = Field(
-        1.0,
+        0.5,
         ge=0,
         description="How long the live stream holds an event back while an earlier one is "
         "still uncommitted, so that events reach the board in id order.",

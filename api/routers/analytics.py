@@ -8,12 +8,18 @@ from __future__ import annotations
 
 from typing import Annotated, Any, Literal
 
-from fastapi import APIRouter, Query
+from fastapi import APIRouter, Query, Request
 
 from api.deps import ConnectionDep
-from api.params import BBox, parse_bbox
+from api.layers import (
+    AreaPaging,
+    ClustersDep,
+    FeatureCollectionOut,
+    HotspotsDep,
+    feature_collection,
+)
 from geosvc.analytics import results
-from geosvc.errors import InvalidInputError
+from geosvc.features.collection import feature_page
 
 router = APIRouter(prefix="/api", tags=["analytics"])
 
@@ -28,62 +34,34 @@ Ward = Annotated[str | None, Query(description="Ward code.", examples=["79800001
 Municipality = Annotated[str | None, Query(description="Municipality code.", examples=["JHB"])]
 
 
-def _collection(features: list[dict[str, Any]]) -> dict[str, Any]:
-    return {"type": "FeatureCollection", "numberReturned": len(features), "features": features}
-
-
-def _bbox(text: str | None) -> BBox | None:
-    box = parse_bbox(text)
-    if box is not None and (box[0] >= box[2] or box[1] >= box[3]):
-        raise InvalidInputError("bbox must have west < east and south < north")
-    return box
-
-
 @router.get("/analysis", summary="The newest analysis run")
 def analysis(conn: ConnectionDep) -> dict[str, Any]:
     """Its parameters, start and finish, and what it stored."""
     return results.newest_run(conn)
 
 
-@router.get("/clusters", summary="Incident clusters as GeoJSON")
+@router.get(
+    "/clusters", response_model=FeatureCollectionOut, summary="Incident clusters as GeoJSON"
+)
 def clusters(
-    conn: ConnectionDep,
-    live: Annotated[
-        bool, Query(description="The war room's live clusters (default) or the newest run's.")
-    ] = True,
-    service: AnyService = None,
-    state: Annotated[
-        list[Literal["new", "growing", "stable", "fading", "closed"]],
-        Query(description="States to show (repeat); default all but closed."),
-    ] = [],  # noqa: B006 - FastAPI copies defaults per request
-    bbox: Annotated[str | None, Query(description="west,south,east,north in degrees.")] = None,
-) -> dict[str, Any]:
-    """Clusters with their convex hull, size, growth, wards and first and last incident."""
-    features = results.cluster_features(
-        conn, live=live, service=service, states=state, bbox=_bbox(bbox)
-    )
-    return _collection(features)
+    request: Request, conn: ConnectionDep, query: ClustersDep, page: AreaPaging
+) -> FeatureCollectionOut:
+    """Clusters with their convex hull, size, growth, wards and first and last incident,
+    largest first."""
+    return feature_collection(feature_page(conn, query, page), request)
 
 
-@router.get("/hotspots", summary="Ward hotspot classes as GeoJSON")
+@router.get(
+    "/hotspots",
+    response_model=FeatureCollectionOut,
+    summary="Ward hotspot classes as GeoJSON",
+)
 def hotspots(
-    conn: ConnectionDep,
-    service: Service,
-    period: Period = "all",
-    statistic: Literal["gi_star", "local_moran"] = "gi_star",
-    municipality: Municipality = None,
-    simplify: Annotated[float | None, Query(ge=0, le=5000, description="Metres.")] = None,
-) -> dict[str, Any]:
-    """Per ward: incidents, rate, z, permutation p, FDR q and hot/cold class at 90/95/99%."""
-    features = results.hotspot_features(
-        conn,
-        service=service,
-        period=period,
-        statistic=statistic,
-        municipality=municipality,
-        simplify_m=simplify,
-    )
-    return _collection(features)
+    request: Request, conn: ConnectionDep, query: HotspotsDep, page: AreaPaging
+) -> FeatureCollectionOut:
+    """Per ward: incidents, rate, z, permutation p, FDR q and hot/cold class at 90/95/99%,
+    for one service."""
+    return feature_collection(feature_page(conn, query, page), request)
 
 
 @router.get("/trends", summary="Emerging and fading hotspots")

@@ -4,37 +4,27 @@ from __future__ import annotations
 
 from typing import Annotated, Any
 
-from fastapi import APIRouter, Path, Query
+from fastapi import APIRouter, Path, Request
 
 from api.deps import ConnectionDep
+from api.layers import AreaPaging, FeatureCollectionOut, Simplify, WardsDep, feature_collection
 from geosvc.errors import NotFoundError
+from geosvc.features.collection import feature_page
 from geosvc.wards.repo import ward_geojson
 
 router = APIRouter(prefix="/api/wards", tags=["wards"])
 
-Simplify = Annotated[
-    float | None,
-    Query(
-        ge=0,
-        le=5000,
-        description="Simplify outlines to this tolerance in metres (topology preserved).",
-        examples=[50],
-    ),
-]
 
-
-@router.get("", summary="Wards as a GeoJSON FeatureCollection")
+@router.get(
+    "",
+    response_model=FeatureCollectionOut,
+    summary="Wards as a GeoJSON FeatureCollection",
+)
 def list_wards(
-    conn: ConnectionDep,
-    municipality: Annotated[
-        str | None,
-        Query(description="Municipality code or name.", examples=["JHB"]),
-    ] = None,
-    simplify: Simplify = None,
-) -> dict[str, Any]:
-    """Every ward, or the wards of one municipality."""
-    features = ward_geojson(conn, municipality=municipality, simplify_m=simplify)
-    return {"type": "FeatureCollection", "numberReturned": len(features), "features": features}
+    request: Request, conn: ConnectionDep, query: WardsDep, page: AreaPaging
+) -> FeatureCollectionOut:
+    """Wards by code, filtered by code, municipality or box; all of a metro on one page."""
+    return feature_collection(feature_page(conn, query, page), request)
 
 
 @router.get("/{code}", summary="One ward as a GeoJSON Feature")

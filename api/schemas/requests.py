@@ -31,8 +31,12 @@ class PublicEventOut(BaseModel):
     model_config = ConfigDict(from_attributes=True)
 
     kind: str
+    label: str = Field("", description="What happened, in the language asked for.")
     at: datetime
     status_to: str | None
+    status_label: str | None = Field(
+        None, description="The status it led to, in the language asked for."
+    )
     note: str
 
 
@@ -98,14 +102,22 @@ class RequestPage(BaseModel):
 
 
 class PublicStatusOut(BaseModel):
-    """What anyone holding a reference number may see: no personal information."""
+    """What anyone holding a reference number may see: no personal information.
+
+    Labels (service name, status, resolution, history) are in ``lang``; the codes beside
+    them stay as they are, for programs.
+    """
 
     reference: str
+    lang: str = Field("en", description="The language of the labels: en, af, zu, st or tn.")
+    service_code: str
     service_name: str
     status: str
+    status_label: str
     open311_status: Literal["open", "closed"]
     status_notes: str
     resolution: str | None
+    resolution_label: str | None
     ward_name: str | None
     requested_at: datetime
     expected_at: datetime | None
@@ -114,6 +126,42 @@ class PublicStatusOut(BaseModel):
     can_rate: bool
     satisfaction: int | None
     history: list[PublicEventOut]
+
+    model_config = ConfigDict(
+        json_schema_extra={
+            "examples": [
+                {
+                    "reference": "GSV-2026-0020005",
+                    "lang": "zu",
+                    "service_code": "pothole",
+                    "service_name": "Umgodi emgwaqweni",
+                    "status": "acknowledged",
+                    "status_label": "Siqinisekisiwe",
+                    "open311_status": "open",
+                    "status_notes": "",
+                    "resolution": None,
+                    "resolution_label": None,
+                    "ward_name": "City of Johannesburg Metropolitan Municipality Ward 60",
+                    "requested_at": "2026-11-24T09:12:00+02:00",
+                    "expected_at": "2026-12-15T16:30:00+02:00",
+                    "closed_at": None,
+                    "duplicate_of": None,
+                    "can_rate": False,
+                    "satisfaction": None,
+                    "history": [
+                        {
+                            "kind": "received",
+                            "label": "Isicelo samukelwe",
+                            "at": "2026-11-24T09:12:00+02:00",
+                            "status_to": "received",
+                            "status_label": "Samukelwe",
+                            "note": "",
+                        }
+                    ],
+                }
+            ]
+        }
+    )
 
 
 class NewRequestIn(BaseModel):

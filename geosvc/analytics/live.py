@@ -4,7 +4,8 @@ An update is a bounded recomputation rather than incremental DBSCAN: it clusters
 incidents of one service type received in the live window (bench/bench_live_clusters.py
 measures it at 100,000 open incidents), then matches the result to the stored clusters by
 shared members so every cluster keeps its identity (``key``) and gets a state. Only clusters
-that changed are written, and the change is published on ``geosvc_clusters``.
+that changed are written, and each change is published as a ``cluster`` live event carrying
+the war room's view of the cluster (``geosvc.live.views``).
 """
 
 from __future__ import annotations
@@ -20,11 +21,11 @@ from geosvc.analytics.inputs import IncidentFilter, read_incidents
 from geosvc.analytics.store import CLUSTER_COLUMNS, PLACEHOLDER_KEY, cluster_rows, with_real_keys
 from geosvc.analytics.tracking import track_clusters
 from geosvc.config import Settings
-from geosvc.events import CLUSTERS_CHANNEL, publish
+from geosvc.events import Topic, publish_many
+from geosvc.live.views import cluster_views
 
 CLOSED_RETENTION = timedelta(days=1)
 _LOCK_NAMESPACE = 0x4C43  # "LC": one live update per service type at a time
-_MAX_CHANGES_IN_NOTICE = 50
 _PREVIOUS = """
     SELECT key, service_code, member_ids, member_count AS count, state
     FROM live_cluster WHERE service_code = :service AND state <> 'closed'
@@ -88,7 +89,7 @@ def update_live_clusters(
         {"before": now - CLOSED_RETENTION},
     )
     if len(changed):
-        _announce(conn, service_code, changed)
+        _announce(conn, changed, now)
     closed = int((changed["state"] == "closed").sum()) if len(changed) else 0
     return LiveUpdate(service_code, len(incidents), len(tracked) - closed, len(changed), closed)
 
@@ -136,17 +137,7 @@ def _write(conn: Connection, changed: pd.DataFrame, now: datetime) -> None:
     conn.execute(statement, params)
 
 
-def _announce(conn: Connection, service_code: str, changed: pd.DataFrame) -> None:
-    changes = [
-        {"key": int(key), "state": state, "count": int(count)}
-        for key, state, count in changed[["key", "state", "count"]].itertuples(index=False)
-    ]
-    publish(
-        conn,
-        CLUSTERS_CHANNEL,
-        {
-            "service_code": service_code,
-            "changes": changes[:_MAX_CHANGES_IN_NOTICE],
-            "more": max(0, len(changes) - _MAX_CHANGES_IN_NOTICE),
-        },
-    )
+def _announce(conn: Connection, changed: pd.DataFrame, now: datetime) -> None:
+    """Publish one live event per changed cluster, with the board's view of it as written."""
+    keys = [int(key) for key in changed["key"]]
+    publish_many(conn, Topic.CLUSTER, cluster_views(conn, keys, now))

@@ -1,10 +1,12 @@
 """Keeping live clusters current: LISTEN for request events, re-cluster what they touch.
 
 The worker is a thread, not an asyncio task: its work (reading incidents, DBSCAN) blocks,
-and psycopg's ``notifies`` blocks too. It listens on ``geosvc_requests``; each event names a
-request, whose service type is re-clustered (events arriving together are handled together).
-Every ``live_refresh_s`` it re-clusters every service type, which catches what sends no event
-(bulk imports, incidents ageing out of the window). A lost connection is logged and retried.
+and psycopg's ``notifies`` blocks too. It listens on ``geosvc_live``; each ``request`` event
+names its service type, which is re-clustered (events arriving together are handled
+together; the worker's own ``cluster`` events are ignored). Every ``live_refresh_s`` it
+re-clusters every service type, which catches what sends no event (bulk imports, incidents
+ageing out of the window), and prunes the live event log of events older than
+``live_event_keep_days``. A lost connection is logged and retried.
 """
 
 from __future__ import annotations
@@ -13,13 +15,14 @@ import json
 import logging
 import threading
 import time
+from datetime import timedelta
 
 import psycopg
 from sqlalchemy import Engine, text
 
 from geosvc.analytics.live import LiveUpdate, cluster_params, update_live_clusters
 from geosvc.config import Settings
-from geosvc.events import REQUESTS_CHANNEL
+from geosvc.events import LIVE_CHANNEL, Topic, prune_events
 
 log = logging.getLogger("geosvc.live")
 _GATHER_S = 0.05  # after a first event, wait this long for others sent with it
@@ -39,14 +42,23 @@ def refresh_services(
     return updates
 
 
-def services_of(engine: Engine, request_ids: set[int]) -> set[str]:
-    """The service types of the requests ``request_ids``."""
+def services_of(engine: Engine, event_ids: set[int]) -> set[str]:
+    """The service types of the request events ``event_ids`` of the live event log."""
     with engine.connect() as conn:
         rows = conn.execute(
-            text("SELECT DISTINCT service_code FROM service_request WHERE id = ANY(:ids)"),
-            {"ids": sorted(request_ids)},
+            text(
+                "SELECT DISTINCT payload ->> 'service_code' FROM live_event "
+                "WHERE id = ANY(:ids) AND topic = :topic AND payload ? 'service_code'"
+            ),
+            {"ids": sorted(event_ids), "topic": Topic.REQUEST.value},
         ).scalars()
-        return set(rows)
+        return {str(code) for code in rows}
+
+
+def prune_log(engine: Engine, settings: Settings) -> int:
+    """Delete the live events older than the settings keep; returns how many."""
+    with engine.begin() as conn:
+        return prune_events(conn, timedelta(days=settings.live_event_keep_days))
 
 
 class LiveClusterWorker:
@@ -79,7 +91,7 @@ class LiveClusterWorker:
     def _listen(self) -> None:
         url = self.engine.url.set(drivername="postgresql")
         with psycopg.connect(url.render_as_string(hide_password=False), autocommit=True) as conn:
-            conn.execute(f"LISTEN {REQUESTS_CHANNEL}")
+            conn.execute(f"LISTEN {LIVE_CHANNEL}")
             self._refresh(None)
             next_full = time.monotonic() + self.settings.live_refresh_s
             while not self._stop.is_set():
@@ -92,16 +104,22 @@ class LiveClusterWorker:
                     next_full = time.monotonic() + self.settings.live_refresh_s
 
     def _request_ids(self, conn: psycopg.Connection[object], wait: float) -> set[int]:
+        """The ids of the request events announced within ``wait`` (and just after the first)."""
         ids: set[int] = set()
         for notice in conn.notifies(timeout=wait, stop_after=1):
-            ids.add(_request_id(notice.payload))
+            ids.add(_request_event_id(notice.payload))
+        ids.discard(-1)
         if ids:
             for notice in conn.notifies(timeout=_GATHER_S):
-                ids.add(_request_id(notice.payload))
-        ids.discard(-1)
+                ids.add(_request_event_id(notice.payload))
+            ids.discard(-1)
         return ids
 
     def _refresh(self, services: set[str] | None) -> None:
+        if services is None:
+            pruned = prune_log(self.engine, self.settings)
+            if pruned:
+                log.info("pruned %d live events", pruned)
         for update in refresh_services(self.engine, self.settings, services):
             self.updates += 1
             if update.changed:
@@ -114,9 +132,11 @@ class LiveClusterWorker:
                 )
 
 
-def _request_id(payload: str) -> int:
+def _request_event_id(payload: str) -> int:
+    """The id a ``request`` event's notification names; -1 for any other notification."""
     try:
-        return int(json.loads(payload)["request"])
-    except (ValueError, KeyError, TypeError):
-        log.warning("ignored a %s notification that names no request", REQUESTS_CHANNEL)
+        message = json.loads(payload)
+        return int(message["id"]) if message.get("topic") == Topic.REQUEST.value else -1
+    except (ValueError, KeyError, TypeError, AttributeError):
+        log.warning("ignored a %s notification that names no event", LIVE_CHANNEL)
         return -1

@@ -1,9 +1,12 @@
-"""Reading stored analysis results for the API: the newest run's, as features and rows."""
+"""Reading stored analysis results for the API: the newest run's rows.
+
+The map layers of hotspots, needs and clusters (GeoJSON, exports) are in ``geosvc.features``.
+"""
 
 from __future__ import annotations
 
 import json
-from collections.abc import Mapping, Sequence
+from collections.abc import Mapping
 from typing import Any
 
 import pandas as pd
@@ -13,9 +16,6 @@ from geosvc.analytics.needs_components import COMPONENTS
 from geosvc.analytics.needs_index import greatest_need
 from geosvc.analytics.store import latest_run
 from geosvc.errors import NotFoundError
-from geosvc.wards.repo import geojson_feature, simplified_sql
-
-BBox = tuple[float, float, float, float]
 
 
 def newest_run(conn: Connection) -> dict[str, Any]:
@@ -35,74 +35,6 @@ def _run(conn: Connection) -> int:
     if run_id is None:
         raise NotFoundError("Nothing has been analysed yet: run 'geosvc analyse'.")
     return run_id
-
-
-def hotspot_features(
-    conn: Connection,
-    *,
-    service: str,
-    period: str,
-    statistic: str = "gi_star",
-    municipality: str | None = None,
-    simplify_m: float | None = None,
-) -> list[dict[str, Any]]:
-    """Each ward's hotspot class for a service and period, with its outline, as features."""
-    geom = simplified_sql("w.geom") if simplify_m else "w.geom"
-    sql = f"""
-        SELECT h.ward_code, w.name AS ward_name, w.municipality_code, h.service, h.period,
-               h.statistic, h.incidents, h.households, h.value, h.z, h.p_norm, h.p_sim, h.q,
-               h.class, h.confidence, h.island, h.excluded, ST_AsGeoJSON({geom}, 6) AS geometry
-        FROM ward_hotspot AS h JOIN ward AS w ON w.code = h.ward_code
-        WHERE h.run_id = :run AND h.service = :service AND h.period = :period
-          AND h.statistic = :statistic
-          AND (CAST(:municipality AS text) IS NULL OR w.municipality_code = :municipality)
-        ORDER BY h.ward_code
-    """
-    params = {
-        "run": _run(conn),
-        "service": service,
-        "period": period,
-        "statistic": statistic,
-        "municipality": municipality,
-        "tolerance_m": simplify_m,
-    }
-    return [geojson_feature(row, "ward_code") for row in conn.execute(text(sql), params).mappings()]
-
-
-def cluster_features(
-    conn: Connection,
-    *,
-    live: bool,
-    service: str | None = None,
-    states: Sequence[str] = (),
-    bbox: BBox | None = None,
-) -> list[dict[str, Any]]:
-    """Clusters as features with their hull: the live ones or the newest run's."""
-    table, scope = ("live_cluster", "TRUE") if live else ("cluster", "run_id = :run")
-    wanted_states = list(states) or ["new", "growing", "stable", "fading"]
-    sql = f"""
-        SELECT key, service_code, state, member_count AS count, previous_count, wards,
-               first_at, last_at, radius_m, closed_into, cardinality(member_ids) AS members,
-               ST_AsGeoJSON(hull, 6) AS geometry,
-               ST_X(centroid) AS centroid_lon, ST_Y(centroid) AS centroid_lat
-        FROM {table}
-        WHERE {scope} AND state = ANY(:states)
-          AND (CAST(:service AS text) IS NULL OR service_code = :service)
-          AND (CAST(:west AS float8) IS NULL
-               OR hull && ST_MakeEnvelope(:west, :south, :east, :north, 4326))
-        ORDER BY member_count DESC, key
-    """
-    west, south, east, north = bbox or (None, None, None, None)
-    params = {
-        "run": None if live else _run(conn),
-        "states": wanted_states,
-        "service": service,
-        "west": west,
-        "south": south,
-        "east": east,
-        "north": north,
-    }
-    return [geojson_feature(row, "key") for row in conn.execute(text(sql), params).mappings()]
 
 
 def result_rows(

@@ -18,6 +18,7 @@ from geosvc.config import Settings
 from geosvc.db import SRID
 from geosvc.errors import InvalidInputError, NotFoundError
 from geosvc.geo import CoordinateProblem, coordinate_problems
+from geosvc.i18n import DEFAULT_LANG, check_lang, long_date, translate
 from geosvc.requests.attributes import Answer, validate_answers
 from geosvc.requests.catalogue import ServiceTypeSpec, get_service
 from geosvc.requests.lifecycle import Change, change_request, log_event
@@ -81,6 +82,7 @@ class NewRequest:
     answers: dict[str, Answer] = field(default_factory=dict)
     media_url: str | None = None
     actor: str = "citizen"
+    lang: str = DEFAULT_LANG
 
 
 @dataclass(frozen=True)
@@ -108,20 +110,23 @@ def create_request(
 
     Refuses (InvalidInputError, naming the field) an unknown or inactive service type, an
     answer the service definition does not accept, a missing location, a location outside
-    every ward or otherwise implausible (LocationError), an unknown kind or channel, and a
-    description over 4,000 characters.
+    every ward or otherwise implausible (LocationError), an unknown kind, channel or
+    language, and a description over 4,000 characters. The service notice is written in
+    ``new.lang`` (English by default).
     """
     now = now or datetime.now(UTC)
     service = _service(conn, new.service_code)
     answers = validate_answers(service.code, service.attributes, new.answers)
     _check_text(new)
+    lang = check_lang(new.lang)
     ward_code = _ward(conn, new)
     actionable = new.contact.reachable or policy.anonymous_actionable
     parent = _duplicate_parent(conn, new, service, now)
     request_id = int(conn.execute(text("SELECT nextval('service_request_id_seq')")).scalar_one())
     reference = reference_number(policy.reference_prefix, now, request_id)
     due = due_dates(policy.calendar, now, _targets(service)) if actionable else None
-    notice = service_notice(reference, parent, actionable, due.complete if due else None, policy)
+    complete = due.complete if due else None
+    notice = service_notice(reference, parent, actionable, complete, policy, lang)
     _insert(
         conn, new, request_id, reference, ward_code, answers, actionable, parent, due, notice, now
     )
@@ -161,22 +166,21 @@ def service_notice(
     actionable: bool,
     due: datetime | None,
     policy: IntakePolicy,
+    lang: str = DEFAULT_LANG,
 ) -> str:
-    """The message a citizen gets on lodging: reference, expected date, duplicate, anonymity."""
-    parts = [f"Your reference number is {reference}."]
+    """The message a citizen gets on lodging: reference, expected date, duplicate, anonymity.
+
+    Written in ``lang`` (a code of ``geosvc.i18n.LANGUAGES``; English by default) from the
+    ``notice.*`` strings of the translation files.
+    """
+    parts = [translate(lang, "notice.reference", reference=reference)]
     if parent is not None:
-        parts.append(
-            f"This problem was already reported as {parent[1]}; your request is linked to it "
-            "and will be closed with it."
-        )
+        parts.append(translate(lang, "notice.duplicate", parent=parent[1]))
     if not actionable:
-        parts.append(
-            "Without an e-mail address or phone number the request is recorded but, as the "
-            "customer request policy says, it cannot be actioned."
-        )
+        parts.append(translate(lang, "notice.not_actionable"))
     elif due is not None:
         local = due.astimezone(policy.calendar.zone)
-        parts.append(f"We aim to complete it by {local:%d %B %Y}.")
+        parts.append(translate(lang, "notice.due", date=long_date(lang, local.date())))
     return " ".join(parts)
 
 

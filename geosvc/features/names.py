@@ -1,0 +1,50 @@
+"""Checking the names a filter uses: a mistyped service or ward is an error, not an empty map."""
+
+from __future__ import annotations
+
+from sqlalchemy import Connection, text
+
+from geosvc.errors import InvalidInputError
+from geosvc.features.filters import FeatureFilters
+
+_UNKNOWN = """
+SELECT
+    ARRAY(SELECT s FROM unnest(CAST(:services AS text[])) AS s
+          WHERE NOT EXISTS (SELECT 1 FROM service_type WHERE code = s OR group_name = s)
+            AND s <> 'all') AS services,
+    ARRAY(SELECT c FROM unnest(CAST(:wards AS text[])) AS c
+          WHERE NOT EXISTS (SELECT 1 FROM ward WHERE code = c)) AS wards,
+    CAST(:municipality AS text) IS NULL OR EXISTS (
+        SELECT 1 FROM ward
+        WHERE municipality_code = :municipality OR municipality_name = :municipality
+    ) AS municipality_known
+"""
+
+
+def check_names(conn: Connection, filters: FeatureFilters) -> None:
+    """Raise InvalidInputError for a service, ward or municipality that does not exist.
+
+    A service is a service type's code or a group's name (``water``); the analysis also
+    stores results for ``all`` services.
+    """
+    if not (filters.services or filters.wards or filters.municipality):
+        return
+    row = conn.execute(
+        text(_UNKNOWN),
+        {
+            "services": list(filters.services),
+            "wards": list(filters.wards),
+            "municipality": filters.municipality,
+        },
+    ).one()
+    if row.services:
+        raise InvalidInputError(
+            f"service {row.services[0]!r} is neither a service type's code nor a group's name"
+        )
+    if row.wards:
+        raise InvalidInputError(f"ward {row.wards[0]!r} is not a loaded ward's code")
+    if not row.municipality_known:
+        raise InvalidInputError(
+            f"municipality {filters.municipality!r} is neither the code nor the name "
+            "of a municipality with loaded wards"
+        )

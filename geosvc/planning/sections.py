@@ -1,0 +1,146 @@
+"""A ward's stored analysis results: needs, hotspot classes and service standards."""
+
+from __future__ import annotations
+
+from collections.abc import Collection, Mapping
+from typing import Any
+
+from sqlalchemy import Connection, text
+
+from geosvc.analytics.needs_components import COMPONENTS
+from geosvc.planning.classes import hotspot_style
+from geosvc.planning.schemas import (
+    HotspotSection,
+    NeedComponent,
+    NeedsSection,
+    RunFacts,
+    ServiceHotspot,
+    ServiceNeed,
+    ServiceStandards,
+    StandardsSection,
+)
+
+_NEEDS = """
+    SELECT service, score, rank, coverage, components, ranked FROM (
+        SELECT ward_code, service, score, rank, coverage, components,
+               count(rank) OVER (PARTITION BY service) AS ranked
+        FROM ward_need WHERE run_id = :run AND period = :period
+    ) AS n
+    WHERE ward_code = :code
+    ORDER BY score DESC NULLS LAST, service
+"""
+_HOTSPOTS = """
+    SELECT h.service, h.class AS hotspot_class, h.incidents, h.value, h.z, h.p_sim, h.q,
+           h.confidence, t.pattern
+    FROM ward_hotspot AS h
+    LEFT JOIN ward_trend AS t
+           ON t.run_id = h.run_id AND t.service = h.service AND t.ward_code = h.ward_code
+    WHERE h.run_id = :run AND h.ward_code = :code AND h.period = :period
+      AND h.statistic = :statistic
+    ORDER BY h.service
+"""
+_STANDARDS = """
+    SELECT service, requests, rank, suppressed, metrics, ranked FROM (
+        SELECT area_code, service, requests, rank, suppressed, metrics,
+               count(rank) OVER (PARTITION BY service) AS ranked
+        FROM scoreboard WHERE run_id = :run AND level = 'ward' AND period = :period
+    ) AS s
+    WHERE area_code = :code
+    ORDER BY requests DESC, service
+"""
+
+
+def needs_section(
+    conn: Connection, run: RunFacts, code: str, names: Mapping[str, str]
+) -> NeedsSection:
+    """The ward's needs score per service group, greatest first, with its components.
+
+    The needs index is computed for the run's period only.
+    """
+    rows = conn.execute(text(_NEEDS), {"run": run.id, "period": run.period, "code": code})
+    services = [
+        ServiceNeed(
+            service=row.service,
+            name=names.get(row.service, row.service),
+            score=row.score,
+            rank=row.rank,
+            ranked=row.ranked,
+            coverage=row.coverage,
+            components=_components(row.components),
+        )
+        for row in rows
+    ]
+    return NeedsSection(period=run.period, services=services)
+
+
+def _components(parts: Mapping[str, Any]) -> list[NeedComponent]:
+    return [
+        NeedComponent(
+            component=name,
+            raw=parts.get(f"{name}_raw"),
+            normalised=parts.get(f"{name}_norm"),
+            contribution=parts.get(f"{name}_contribution"),
+        )
+        for name in COMPONENTS
+    ]
+
+
+def hotspot_section(
+    conn: Connection,
+    run: RunFacts,
+    code: str,
+    period: str,
+    names: Mapping[str, str],
+    groups: Collection[str],
+) -> HotspotSection:
+    """The ward's hotspot class per service (groups first, then types) in ``period``."""
+    params = {"run": run.id, "code": code, "period": period, "statistic": run.statistic}
+    services = [
+        ServiceHotspot(
+            service=row.service,
+            name=names.get(row.service, row.service),
+            class_=row.hotspot_class,
+            label=hotspot_style(row.hotspot_class)[1],
+            incidents=row.incidents,
+            rate=row.value,
+            z=row.z,
+            p_sim=row.p_sim,
+            q=row.q,
+            confidence=row.confidence,
+            trend=row.pattern,
+        )
+        for row in conn.execute(text(_HOTSPOTS), params)
+    ]
+    services.sort(key=lambda s: (s.service not in groups, s.service))
+    return HotspotSection(period=period, statistic=run.statistic, services=services)
+
+
+def standards_section(
+    conn: Connection, run: RunFacts, code: str, names: Mapping[str, str]
+) -> StandardsSection:
+    """Backlog and service standards in the ward: overall and per service group."""
+    rows = conn.execute(text(_STANDARDS), {"run": run.id, "period": run.period, "code": code})
+    found = [_standards(row, names) for row in rows]
+    overall = next((s for s in found if s.service == "all"), None)
+    services = [s for s in found if s.service != "all"]
+    return StandardsSection(period=run.period, overall=overall, services=services)
+
+
+def _standards(row: Any, names: Mapping[str, str]) -> ServiceStandards:
+    metrics: Mapping[str, Any] = row.metrics or {}
+    return ServiceStandards(
+        service=row.service,
+        name=names.get(row.service, row.service),
+        requests=row.requests,
+        rank=row.rank,
+        ranked=row.ranked,
+        suppressed=row.suppressed,
+        backlog=metrics.get("backlog"),
+        overdue=metrics.get("overdue"),
+        acknowledged_within_standard=metrics.get("acknowledged_within_standard"),
+        closed_within_standard=metrics.get("closed_within_standard"),
+        median_working_days_to_close=metrics.get("median_working_days_to_close"),
+        escalations=metrics.get("escalations"),
+        satisfaction=metrics.get("satisfaction"),
+        nps=metrics.get("nps"),
+    )
