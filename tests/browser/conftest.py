@@ -111,14 +111,18 @@ def demo_site(
     engine.dispose()
 
 
-@pytest.fixture(scope="session")
+@pytest.fixture(scope="package")
 def playwright() -> Iterator[Playwright]:
-    """The Playwright driver."""
+    """The Playwright driver, for this package's tests only.
+
+    Its sync API keeps an event loop running in the main thread while it is open; ending
+    it with the package lets later tests call ``asyncio.run``.
+    """
     with sync_playwright() as driver:
         yield driver
 
 
-@pytest.fixture(scope="session")
+@pytest.fixture(scope="package")
 def browser(playwright: Playwright) -> Iterator[Browser]:
     """Debian's headless Chromium; an error, never a skip, when it is missing."""
     if not (Path(CHROMIUM).exists() or shutil.which(CHROMIUM)):

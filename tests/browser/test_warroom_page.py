@@ -6,9 +6,12 @@ reload; a burst of requests becomes a live cluster on the map and in the list.
 
 from __future__ import annotations
 
+import contextlib
 import logging
 import math
 import re
+import socket
+import threading
 import time
 from collections.abc import Callable
 from pathlib import Path
@@ -106,6 +109,9 @@ def test_a_request_lodged_through_open311_appears_within_two_seconds(
     for name, value in PERSONAL.items():
         assert value not in html, f"the {name} reached the board"
     shoot(page, "warroom-new-request")
+    page.set_viewport_size({"width": 1920, "height": 1080})  # a wall screen: one screenful
+    assert page.evaluate("() => document.documentElement.scrollHeight") <= 1080
+    shoot(page, "warroom-wall")
 
 
 def test_a_burst_of_requests_becomes_a_live_cluster_on_the_board(
@@ -161,3 +167,80 @@ def test_the_board_stacks_its_panels_on_a_phone(
     assert tops == sorted(tops), "the panels are not stacked under the map"
     expect(page.locator("#wr-conn")).to_be_visible()
     shoot(page, "warroom-phone")
+
+
+class RestartingProxy:
+    """A TCP proxy in front of the demo server that can play a server restart: ``down()``
+    cuts every open connection and refuses new ones until ``up()``."""
+
+    def __init__(self, target_port: int) -> None:
+        self.target_port = target_port
+        self.listener = socket.create_server(("127.0.0.1", 0))
+        self.port = self.listener.getsockname()[1]
+        self.is_down = False
+        self.open: list[socket.socket] = []
+        threading.Thread(target=self._accept, daemon=True).start()
+
+    def _accept(self) -> None:
+        while True:
+            try:
+                client, _ = self.listener.accept()
+            except OSError:
+                return
+            if self.is_down:
+                client.close()
+                continue
+            upstream = socket.create_connection(("127.0.0.1", self.target_port))
+            self.open += [client, upstream]
+            for source, sink in ((client, upstream), (upstream, client)):
+                threading.Thread(target=self._pump, args=(source, sink), daemon=True).start()
+
+    def _pump(self, source: socket.socket, sink: socket.socket) -> None:
+        with contextlib.suppress(OSError):
+            while data := source.recv(65536):
+                sink.sendall(data)
+        for end in (source, sink):
+            with contextlib.suppress(OSError):
+                end.shutdown(socket.SHUT_RDWR)
+
+    def down(self) -> None:
+        """The server stops: every connection is cut, new ones are refused."""
+        self.is_down = True
+        for end in self.open:
+            with contextlib.suppress(OSError):
+                end.shutdown(socket.SHUT_RDWR)
+        self.open = []
+
+    def up(self) -> None:
+        """The server is back."""
+        self.is_down = False
+
+    def close(self) -> None:
+        """Stop listening."""
+        self.down()
+        self.listener.close()
+
+
+def test_the_board_reconnects_by_itself_and_misses_nothing(
+    page_as: Callable[..., Page], demo_site: DemoSite, shoot: Callable[[Page, str], Path]
+) -> None:
+    proxy = RestartingProxy(int(demo_site.url.rsplit(":", 1)[1]))
+    try:
+        page = page_as("warroom")  # signed in: the cookie holds for any port of 127.0.0.1
+        page.goto(f"http://127.0.0.1:{proxy.port}/warroom")
+        expect(page.locator("#wr-conn")).to_have_attribute("data-state", "live")
+        before = _lodge(demo_site, "pothole", SOWETO[0] - 0.01, SOWETO[1] - 0.01)
+        expect(page.locator(f"#wr-feed li[data-reference='{before}']")).to_be_visible()
+        proxy.down()
+        expect(page.locator("#wr-conn")).not_to_have_attribute("data-state", "live")
+        missed = [
+            _lodge(demo_site, "pothole", SOWETO[0] - 0.01 * n, SOWETO[1] - 0.02) for n in (1, 2)
+        ]
+        shoot(page, "warroom-reconnecting")
+        proxy.up()
+        expect(page.locator("#wr-conn")).to_have_attribute("data-state", "live", timeout=15_000)
+        for reference in missed:
+            expect(page.locator(f"#wr-feed li[data-reference='{reference}']")).to_be_visible()
+        assert page.evaluate("() => window.warroom.state.feed.length") <= 50
+    finally:
+        proxy.close()

@@ -60,6 +60,7 @@ class SseReader:
         self.status: int | None = None
         self.content_type = ""
         self.ended = threading.Event()
+        self.opened = threading.Event()  # the first block (retry hint, comment) was read
         self._stop = threading.Event()
         self._started = threading.Event()
         self._client = httpx.Client(timeout=httpx.Timeout(10, read=30))
@@ -93,6 +94,7 @@ class SseReader:
             if self._stop.is_set():
                 return
             if line == "":
+                self.opened.set()
                 if fields.data:
                     if fields.id is not None:
                         self.last_event_id = fields.id

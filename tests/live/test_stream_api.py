@@ -41,6 +41,7 @@ def test_the_stream_needs_the_warroom_role(live_db: LiveDb, board_server: LiveSe
     with SseReader(url, live_db.warroom_key) as reader:
         assert reader.status == 200
         assert reader.content_type.startswith("text/event-stream")
+        assert reader.opened.wait(5)
         assert reader.retry_ms == 3000
 
 
