@@ -15,4 +15,10 @@ def serve(
 ) -> None:
     """Serve the API and pages until interrupted."""
     settings = get_settings()
-    uvicorn.run(create_app(settings), host=host or settings.host, port=port or settings.port)
+    uvicorn.run(
+        create_app(settings),
+        host=host or settings.host,
+        port=port or settings.port,
+        # Open event streams end on shutdown by themselves; this bounds any that do not.
+        timeout_graceful_shutdown=5,
+    )

@@ -115,5 +115,26 @@
     return isNaN(d) ? String(value) : d.toLocaleString(undefined, { dateStyle: "medium", timeStyle: "short" });
   }
 
-  window.geosvc = { api, me, header, baseMap, escape, config, formatDate, signOut };
+  /* A language's page strings from /api/i18n (English fills gaps), fetched once. */
+  const stringCache = {};
+  async function loadStrings(lang) {
+    if (!stringCache[lang]) stringCache[lang] = api(`/api/i18n/${lang}`);
+    try {
+      return (await stringCache[lang]).strings;
+    } catch (err) {
+      delete stringCache[lang];
+      throw err;
+    }
+  }
+
+  /* strings[key] with its {placeholders} filled in from values; the key when missing. */
+  function translate(strings, key, values) {
+    const text = strings[key] || key;
+    return text.replace(/\{(\w+)\}/g, (whole, name) =>
+      values && values[name] !== undefined && values[name] !== null ? String(values[name]) : whole);
+  }
+
+  window.geosvc = {
+    api, me, header, baseMap, escape, config, formatDate, signOut, loadStrings, translate,
+  };
 })();

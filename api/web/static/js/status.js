@@ -13,7 +13,6 @@
   const state = {
     lang: "en", strings: { "common.network_error": NETWORK_ERROR }, reference: null, result: null,
   };
-  const stringCache = {};
 
   /* ---- translations ---------------------------------------------------------------- */
 
@@ -36,21 +35,11 @@
     }
   }
 
-  async function loadStrings(lang) {
-    if (!stringCache[lang]) stringCache[lang] = geosvc.api(`/api/i18n/${lang}`);
-    try {
-      return (await stringCache[lang]).strings;
-    } catch (err) {
-      delete stringCache[lang];
-      throw err;
-    }
-  }
+  const loadStrings = geosvc.loadStrings;
 
   /* The string ``key`` with its {placeholders} filled in from ``values``. */
   function t(key, values) {
-    const text = state.strings[key] || key;
-    return text.replace(/\{(\w+)\}/g, (whole, name) =>
-      values && values[name] !== undefined && values[name] !== null ? String(values[name]) : whole);
+    return geosvc.translate(state.strings, key, values);
   }
 
   function applyStrings() {

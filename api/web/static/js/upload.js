@@ -14,7 +14,6 @@
     lang: "en", strings: { "common.network_error": NETWORK_ERROR }, file: null,
     batch: null, repeated: false, pollTimer: null, busy: false,
   };
-  const stringCache = {};
 
   /* ---- translations (as on the status page) --------------------------------------- */
 
@@ -36,20 +35,10 @@
     }
   }
 
-  async function loadStrings(lang) {
-    if (!stringCache[lang]) stringCache[lang] = geosvc.api(`/api/i18n/${lang}`);
-    try {
-      return (await stringCache[lang]).strings;
-    } catch (err) {
-      delete stringCache[lang];
-      throw err;
-    }
-  }
+  const loadStrings = geosvc.loadStrings;
 
   function t(key, values) {
-    const text = state.strings[key] || key;
-    return text.replace(/\{(\w+)\}/g, (whole, name) =>
-      values && values[name] !== undefined && values[name] !== null ? String(values[name]) : whole);
+    return geosvc.translate(state.strings, key, values);
   }
 
   function applyStrings() {
