@@ -8,6 +8,7 @@ from contextlib import asynccontextmanager, suppress
 
 from fastapi import FastAPI
 
+from api import openapi
 from api.limits import UploadLimit
 from api.open311.router import router as open311_router
 from api.problems import add_problem_handlers
@@ -88,6 +89,7 @@ def create_app(settings: Settings | None = None) -> FastAPI:
     app.include_router(planner.router)
     app.include_router(i18n.router)
     # The pages' /{name} route goes last, after /docs, so it never shadows another route.
+    openapi.install(app)
     pages.add_docs(app)
     pages.mount_static(app)
     app.include_router(pages.router)
