@@ -26,9 +26,6 @@ from geosvc.errors import InvalidInputError
 from geosvc.live.views import request_event_view
 
 LIVE_CHANNEL = "geosvc_live"
-#: The names the topics had when each was a channel of its own; ``publish`` still takes them.
-REQUESTS_CHANNEL = "geosvc_requests"
-CLUSTERS_CHANNEL = "geosvc_clusters"
 
 
 class Topic(StrEnum):
@@ -36,9 +33,6 @@ class Topic(StrEnum):
 
     REQUEST = "request"
     CLUSTER = "cluster"
-
-
-_TOPICS = {REQUESTS_CHANNEL: Topic.REQUEST, CLUSTERS_CHANNEL: Topic.CLUSTER}
 
 
 @dataclass(frozen=True)
@@ -52,9 +46,7 @@ class LiveEvent:
 
 
 def topic_of(name: str) -> Topic:
-    """The topic called ``name`` (or by its old channel name); InvalidInputError if none."""
-    if name in _TOPICS:
-        return _TOPICS[name]
+    """The topic called ``name``; InvalidInputError if there is none."""
     try:
         return Topic(name)
     except ValueError:
@@ -65,16 +57,20 @@ def topic_of(name: str) -> Topic:
 def publish(conn: Connection, topic: str, payload: Mapping[str, Any]) -> int:
     """Append ``payload`` to the live event log under ``topic``; returns the event's id.
 
-    Listeners hear of it when the caller's transaction commits. A request payload that only
-    points at a ``request_event`` row (``{"event": id, ...}``, as ``log_event`` sends) is
-    replaced by the board's view of that event, so no caller can leak the reporter's details.
+    Listeners hear of it when the caller's transaction commits.
     """
-    kind = topic_of(topic)
-    body = dict(payload)
-    if kind is Topic.REQUEST and "reference" not in body and "event" in body:
-        body = request_event_view(conn, int(body["event"]))
-    (event_id,) = publish_many(conn, kind, [body])
+    (event_id,) = publish_many(conn, topic_of(topic), [payload])
     return event_id
+
+
+def publish_request_event(conn: Connection, event_id: int) -> int:
+    """Publish the ``request_event`` row ``event_id`` as the board's view of it.
+
+    The payload is built here from the row, never passed in, so no caller can leak the
+    reporter's details into the log.
+    """
+    (live_id,) = publish_many(conn, Topic.REQUEST, [request_event_view(conn, event_id)])
+    return live_id
 
 
 def publish_many(

@@ -14,7 +14,7 @@ from typing import Any
 from sqlalchemy import Connection, text
 
 from geosvc.errors import ConflictError, InvalidInputError
-from geosvc.events import REQUESTS_CHANNEL, publish
+from geosvc.events import publish_request_event
 from geosvc.requests.repo import RequestRecord, get_request
 from geosvc.requests.standards import Breach, DueDates, Targets, due_dates, extend_for_hold
 from geosvc.requests.transitions import Action, Resolution, Status, next_status
@@ -155,11 +155,7 @@ def log_event(
             "data": json.dumps(data or {}),
         },
     ).scalar_one()
-    publish(
-        conn,
-        REQUESTS_CHANNEL,
-        {"event": event_id, "request": request_id, "kind": kind, "status": status_to, "at": at},
-    )
+    publish_request_event(conn, event_id)
 
 
 def _is_public(change: Change) -> bool:
