@@ -50,13 +50,13 @@ def current_principal(request: Request, conn: ConnectionDep) -> Principal:
 PrincipalDep = Annotated[Principal, Depends(current_principal)]
 
 
-def role(needed: Role) -> Callable[[Principal], Principal]:
-    """A dependency that admits callers who have the ``needed`` role."""
+def role(*needed: Role) -> Callable[[Principal], Principal]:
+    """A dependency that admits callers who have any of the ``needed`` roles."""
 
     def check(principal: PrincipalDep) -> Principal:
-        return require(principal, needed)
+        return require(principal, *needed)
 
-    check.__name__ = f"require_{needed.label}"
+    check.__name__ = "require_" + "_or_".join(r.label for r in needed)
     return check
 
 

@@ -12,11 +12,10 @@ from typing import Annotated, Any, Literal
 from fastapi import Depends, Query, Request
 from pydantic import BaseModel, ConfigDict, Field
 
-from api.auth import PrincipalDep
+from api.auth import role
 from api.deps import ConnectionDep
 from api.filters import layer_filters, paging
 from geosvc.auth import Principal, Role
-from geosvc.errors import AuthenticationError, PermissionDeniedError
 from geosvc.features import areas, clusters, incidents, survey_points
 from geosvc.features.collection import FeaturePage, LayerQuery
 from geosvc.features.filters import DEFAULT_PAGE_SIZE, MAX_PAGE_SIZE, FeatureFilters, Filter, Paging
@@ -68,18 +67,8 @@ def feature_collection(page: FeaturePage, request: Request) -> FeatureCollection
     )
 
 
-def survey_reader(principal: PrincipalDep) -> Principal:
-    """Admit planners and community development workers (and roles that include either)."""
-    if principal.has(Role.PLANNER) or principal.has(Role.CDW):
-        return principal
-    if principal.has_no_credential:
-        raise AuthenticationError(
-            "Survey points need a sign-in or an API key with the planner or cdw role."
-        )
-    raise PermissionDeniedError(
-        f"Survey points need the planner or cdw role; {principal.name} has {principal.role.label}."
-    )
-
+#: Survey points: planners and community development workers (and roles including either).
+survey_reader = role(Role.PLANNER, Role.CDW)
 
 SurveyReaderDep = Annotated[Principal, Depends(survey_reader)]
 

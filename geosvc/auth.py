@@ -169,12 +169,13 @@ def authenticate(conn: Connection, key: str | None) -> Principal:
     return Principal(row.name, Role.parse(row.role))
 
 
-def require(principal: Principal, role: Role) -> Principal:
-    """``principal`` if it has ``role``; otherwise an error saying what is needed."""
-    if principal.has(role):
+def require(principal: Principal, *roles: Role) -> Principal:
+    """``principal`` if it has any of ``roles``; otherwise an error saying what is needed."""
+    if any(principal.has(role) for role in roles):
         return principal
-    if principal is ANONYMOUS:
-        raise AuthenticationError(f"This needs a sign-in or an API key with the {role.label} role.")
+    needed = " or ".join(role.label for role in roles)
+    if principal.has_no_credential:
+        raise AuthenticationError(f"This needs a sign-in or an API key with the {needed} role.")
     raise PermissionDeniedError(
-        f"This needs the {role.label} role; {principal.name} has {principal.role.label}."
+        f"This needs the {needed} role; {principal.name} has {principal.role.label}."
     )
