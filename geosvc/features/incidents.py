@@ -23,6 +23,7 @@ from geosvc.features.sql import (
     status_in,
     within_period,
 )
+from geosvc.requests.repo import overdue_sql
 
 LAYER = "incidents"
 FILTERS = LayerFilters(
@@ -39,8 +40,7 @@ FILTERS = LayerFilters(
 SOURCE = """service_request AS r
     JOIN service_type AS t ON t.code = r.service_code
     LEFT JOIN ward AS w ON w.code = r.ward_code"""
-#: Open and past its completion date; a request on hold has its clock stopped.
-OVERDUE = "coalesce(r.status NOT IN ('closed', 'on_hold') AND r.due_at < :now, false)"
+OVERDUE = f"coalesce({overdue_sql(':now')}, false)"
 PROPERTIES = f"""r.reference, r.service_code, t.name AS service_name,
     t.group_name AS service_group, r.kind, r.status, r.channel, r.ward_code,
     w.name AS ward_name, w.municipality_code, r.requested_at, r.due_at, r.closed_at,

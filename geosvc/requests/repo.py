@@ -13,7 +13,16 @@ from sqlalchemy import Connection, text
 from geosvc.errors import NotFoundError
 from geosvc.requests.transitions import OPEN
 
+
 #: The columns of a request as every reader sees it (``r`` is service_request, ``t`` its type).
+def overdue_sql(at: str) -> str:
+    """SQL true for a request ``r`` open and past its completion date at ``at``.
+
+    A request on hold has its clock stopped, so it is not overdue.
+    """
+    return f"r.status NOT IN ('closed', 'on_hold') AND r.due_at < {at}"
+
+
 REQUEST_COLUMNS = """
     r.id, r.reference, r.token::text AS token, r.kind, r.service_code, t.name AS service_name,
     t.urgent, r.description, r.status, r.status_notes, r.resolution, r.channel, r.contact,
@@ -232,10 +241,7 @@ def _filter_sql(where: RequestFilter) -> tuple[list[str], dict[str, Any]]:
     if where.assigned_to:
         add("r.assigned_to = :assignee", assignee=where.assigned_to)
     if where.overdue_at:
-        add(
-            "r.status NOT IN ('closed', 'on_hold') AND r.due_at < :overdue_at",
-            overdue_at=where.overdue_at,
-        )
+        add(overdue_sql(":overdue_at"), overdue_at=where.overdue_at)
     return clauses, params
 
 
