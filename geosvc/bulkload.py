@@ -5,10 +5,13 @@ drop the indexes first and create them again after; one index build costs far le
 a million single-row inserts into a B-tree or GiST index, most of them at random places.
 (Measured on the request import: 1,000,000 rows took 49 s with every index kept.)
 
-Foreign keys stay. Dropping one takes an ACCESS EXCLUSIVE lock on the table it refers to
-as well (its triggers live there): the wards, the catalogue and the survey batches would
-be unreadable for the whole load, and a load that reports its progress in
-``survey_batch`` from a second connection would wait on itself.
+Foreign keys stay unless the caller names the tables they refer to (``keys_to``). A
+foreign key checks every loaded row on its own, by a query per row: on the request
+import that was 17 of its 28 s in the database per million rows, where adding the key
+again after checks them all in one join (about 1 s). But dropping one takes an ACCESS
+EXCLUSIVE lock on the table it refers to as well (its triggers live there), so that table
+is unreadable until the load commits; and a load that reports its progress in
+``survey_batch`` from a second connection would wait on itself. Hence the caller's choice.
 
 Everything happens in the caller's transaction, so a failed load puts every index back
 by rolling back. The cost is the lock: dropping an index takes an ACCESS EXCLUSIVE lock
@@ -34,7 +37,8 @@ class _Deferred:
     indexes: list[str]
     """``CREATE INDEX`` statements of the dropped indexes."""
     keys: list[tuple[str, str, str]]
-    """(table, constraint name, definition) of the dropped unique constraints."""
+    """(table, constraint name, definition) of the dropped unique and foreign keys,
+    unique keys first: a foreign key may need one of them back before it."""
 
 
 def table_rows(conn: Connection, table: str) -> int:
@@ -66,20 +70,27 @@ def worth_deferring(conn: Connection, table: str, rows: int) -> bool:
 
 @contextmanager
 def indexes_deferred(
-    conn: Connection, tables: Sequence[str], *, defer: bool, unique: bool = False
+    conn: Connection,
+    tables: Sequence[str],
+    *,
+    defer: bool,
+    unique: bool = False,
+    keys_to: Sequence[str] = (),
 ) -> Iterator[None]:
     """Inside, ``tables`` have no secondary indexes; after, they do again.
 
-    Primary and foreign keys stay. Unique constraints and indexes stay too, unless
-    ``unique``: a load that does not look its rows up by them (into an empty table, say)
-    may drop them, and rebuilding them checks every row at once. When ``defer`` is false
-    nothing changes. On an error inside, nothing is restored: the caller's transaction
-    must roll back, which restores everything.
+    Primary keys stay. Unique constraints and indexes stay too, unless ``unique``: a load
+    that does not look its rows up by them (into an empty table, say) may drop them, and
+    rebuilding them checks every row at once. Foreign keys stay, except those referring
+    to a table in ``keys_to``, which is locked until commit (see the module's text); they
+    too check every row when added again. When ``defer`` is false nothing changes. On an
+    error inside, nothing is restored: the caller's transaction must roll back, which
+    restores everything.
     """
     if not defer:
         yield
         return
-    deferred = _drop(conn, tables, unique=unique)
+    deferred = _drop(conn, tables, unique=unique, keys_to=keys_to)
     yield
     for statement in deferred.indexes:
         conn.execute(text(statement))
@@ -89,8 +100,10 @@ def indexes_deferred(
         conn.execute(text(f"ANALYZE {table}"))
 
 
-def _drop(conn: Connection, tables: Sequence[str], *, unique: bool) -> _Deferred:
-    oids = {"tables": list(tables), "unique": unique}
+def _drop(
+    conn: Connection, tables: Sequence[str], *, unique: bool, keys_to: Sequence[str]
+) -> _Deferred:
+    oids = {"tables": list(tables), "unique": unique, "keys_to": list(keys_to)}
     indexes = conn.execute(
         text(
             """
@@ -109,8 +122,9 @@ def _drop(conn: Connection, tables: Sequence[str], *, unique: bool) -> _Deferred
             SELECT c.conrelid::regclass::text, c.conname, pg_get_constraintdef(c.oid)
             FROM pg_constraint AS c
             WHERE c.conrelid = ANY(CAST(:tables AS regclass[]))
-              AND :unique AND c.contype = 'u'
-            ORDER BY c.conname
+              AND ((:unique AND c.contype = 'u')
+                OR (c.contype = 'f' AND c.confrelid = ANY(CAST(:keys_to AS regclass[]))))
+            ORDER BY c.contype = 'f', c.conname
             """
         ),
         oids,

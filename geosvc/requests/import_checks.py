@@ -48,7 +48,6 @@ STAGING_COLUMNS = [
 ]
 FIRST_DATA_ROW = 2  # numbered as a spreadsheet does: the header is row 1
 MAX_DESCRIPTION = 4000
-_PLAIN_DECIMAL = r"[+-]?(?:\d+\.?\d*|\.\d+)"
 _PLACEHOLDER_TOLERANCE_DEG = 1e-6
 _NAT = np.datetime64("NaT", "us")
 
@@ -203,8 +202,9 @@ class _Chunk:
             if column is None:
                 self._texts[name] = pd.Series("", index=self.raw.index, dtype=object)
             else:
-                # Arrow-backed strings: stripping and comparing run in C++, not per value.
-                text = self.raw[column].astype(object).fillna("").astype("string[pyarrow]")
+                # Arrow-backed strings (as read already): stripping and comparing run in
+                # C++, not per value.
+                text = self.raw[column].astype("string[pyarrow]").fillna("")
                 self._texts[name] = text.str.strip()
         return self._texts[name]
 
@@ -235,8 +235,9 @@ class _Statuses:
 
 @dataclass(frozen=True)
 class _Location:
-    lon: pd.Series
-    lat: pd.Series
+    lon: npt.NDArray[np.float64]
+    """NaN where the row has no point to store."""
+    lat: npt.NDArray[np.float64]
     ward: Values
     has_point: Mask
     source_ward: pd.Series
@@ -298,7 +299,7 @@ def parse_times(text: pd.Series, mapping: ImportMapping) -> Times:
     """
     fmt = mapping.datetime_format
     # Arrow's strptime reads the same formats as pandas' at twenty times the speed.
-    values = pa.array(text.astype(object), type=pa.string(), from_pandas=True)
+    values = pa.array(text.astype("string[pyarrow]"), type=pa.string())
     parsed = pc.strptime(values, format=fmt, unit="us", error_is_null=True)
     naive = pd.DatetimeIndex(parsed.to_numpy(zero_copy_only=False))
     if "%z" in fmt:  # already UTC
@@ -339,8 +340,8 @@ def _check_location(chunk: _Chunk, places: Places) -> _Location:
     ward[~has_point & known] = source_ward.to_numpy(dtype=object)[~has_point & known]
     located = has_point & ~chunk.issues.rejected
     return _Location(
-        lon=_coordinate_text(lon_text, lon, located),
-        lat=_coordinate_text(lat_text, lat, located),
+        lon=np.where(located, lon, np.nan),
+        lat=np.where(located, lat, np.nan),
         ward=ward,
         has_point=has_point,
         source_ward=source_ward,
@@ -387,19 +388,6 @@ def _at_placeholder(
         near_x = np.abs(lon - px) <= _PLACEHOLDER_TOLERANCE_DEG
         hit |= near_x & (np.abs(lat - py) <= _PLACEHOLDER_TOLERANCE_DEG)
     return hit
-
-
-def _coordinate_text(text: pd.Series, value: npt.NDArray[np.float64], located: Mask) -> pd.Series:
-    """The export's own text of each checked coordinate, which COPY reads as the same double.
-
-    Formatting a million floats costs seconds, so text that is a plain decimal goes as it
-    is; anything else (an exponent, say) is written from the parsed value.
-    """
-    plain = text.str.fullmatch(_PLAIN_DECIMAL).to_numpy(dtype=bool)
-    out = text.where(located, "").to_numpy(dtype=object, copy=True)
-    other = located & ~plain
-    out[other] = [repr(float(v)) for v in value[other]]
-    return pd.Series(out, dtype=object)
 
 
 def _warn(chunk: _Chunk, times: _Times, statuses: _Statuses, location: _Location) -> None:

@@ -18,7 +18,7 @@ import pandas as pd
 import pyarrow as pa
 import pyarrow.compute as pc
 
-from geosvc.arrowcsv import csv_bytes, ewkt_points, repeat, text_or_null, utc_text
+from geosvc.arrowcsv import csv_bytes, ewkb_points, repeat, text_or_null, utc_text
 
 REQUEST_COLUMNS = (
     "id",
@@ -79,12 +79,14 @@ def prepared(staged: pd.DataFrame, zone: str) -> pa.Table:
         {
             "source_id": text_or_null(staged["source_id"]),
             "service_code": text_or_null(staged["service_code"]),
-            "description": pa.array(staged["description"].astype(object), type=pa.string()),
+            "description": pa.array(
+                staged["description"].astype("string[pyarrow]"), type=pa.string()
+            ),
             "status": status,
             "resolution": text_or_null(staged["resolution"]),
             "channel": text_or_null(staged["channel"]),
             "anonymous": pa.array(staged["anonymous"], type=pa.bool_()),
-            "geom": ewkt_points(text_or_null(staged["lon"]), text_or_null(staged["lat"])),
+            "geom": ewkb_points(staged["lon"], staged["lat"]),
             "ward_code": text_or_null(staged["ward_code"]),
             "address": text_or_null(staged["address"]),
             "requested_at": utc_text(requested),

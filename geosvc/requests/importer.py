@@ -30,6 +30,7 @@ import pyarrow.compute as pc
 from sqlalchemy import Connection, text
 
 from geosvc.bulkload import estimated_rows, indexes_deferred, worth_deferring
+from geosvc.csvchunks import read_text_chunks
 from geosvc.db import copy_csv
 from geosvc.errors import InvalidInputError, SourceFileError
 from geosvc.pipeline import read_ahead
@@ -52,6 +53,7 @@ from geosvc.requests.import_rows import (
 from geosvc.wards.places import Places, load_places
 
 REQUEST_TABLES = ("service_request", "request_event")
+KEYS_CHECKED_AFTER = ("service_request", "ward", "service_type")
 T = TypeVar("T")
 Progress = Callable[[int], None]
 
@@ -148,7 +150,7 @@ def import_csv(
     a mapping naming service types the catalogue lacks, and a database without wards
     (InvalidInputError). ``progress`` is called with the number of rows done per chunk.
     """
-    columns = _mapped_columns(path, mapping)
+    header = _header(path, mapping)
     places = _places(conn, mapping)
     conn.execute(text("SELECT pg_advisory_xact_lock(hashtext(:key))"), {"key": _lock(mapping)})
     report = options.report or default_report_path(path)
@@ -168,12 +170,25 @@ def import_csv(
         defer = worth_deferring(conn, "service_request", estimated_rows(path))
     with (
         _report_file(report) as out,
-        _read(path, mapping, columns, options.chunk_rows) as raw,
         # With no request of this source stored, no chunk looks up source ids: the unique
-        # indexes are rebuilt after too, which checks every row at once.
-        indexes_deferred(conn, REQUEST_TABLES, defer=defer, unique=not store.probe),
+        # indexes are rebuilt after too, which checks every row at once. The foreign keys
+        # go as well: the rows' wards and services were checked above, and the keys check
+        # them again in one join each after. The price: wards and the catalogue are
+        # unreadable until commit (about 20 s per million rows), as requests already are.
+        indexes_deferred(
+            conn,
+            REQUEST_TABLES,
+            defer=defer,
+            unique=not store.probe,
+            keys_to=KEYS_CHECKED_AFTER,
+        ),
         # Closed first on the way out, so the worker has stopped reading before the file shuts.
-        closing(read_ahead(_checked(raw, mapping, places), "import")) as chunks,
+        closing(
+            read_ahead(
+                _checked(_read(path, mapping, header, options.chunk_rows), mapping, places),
+                "import",
+            )
+        ) as chunks,
     ):
         for chunk, rows in chunks:
             chunk.issues.to_csv(out, header=False, index=False)
@@ -188,22 +203,31 @@ def _lock(mapping: ImportMapping) -> str:
     return f"geosvc.import:{mapping.source}"
 
 
-def _mapped_columns(path: Path, mapping: ImportMapping) -> list[str]:
-    """The export's columns the mapping reads; refuses a file that lacks any of them."""
+@dataclass(frozen=True)
+class _Header:
+    names: list[str]
+    """Every column's name, as pandas tells repeated names apart."""
+    mapped: list[str]
+    """The columns the mapping reads."""
+
+
+def _header(path: Path, mapping: ImportMapping) -> _Header:
+    """The export's columns; refuses a file that lacks any the mapping reads."""
     if not path.is_file():
         raise SourceFileError(f"{path} does not exist or is not a file.")
     try:
         header = pd.read_csv(path, nrows=0, sep=mapping.delimiter, encoding=mapping.encoding)
     except (OSError, UnicodeDecodeError, pd.errors.ParserError, pd.errors.EmptyDataError) as exc:
         raise SourceFileError(f"{path.name} cannot be read as a CSV file.") from exc
+    names = [str(c) for c in header.columns]
     wanted = mapping.columns.used()
-    missing = [c for c in wanted if c not in header.columns]
+    missing = [c for c in wanted if c not in names]
     if missing:
         raise SourceFileError(
             f"{path.name} has no column {', '.join(missing)}, which the mapping "
-            f"{mapping.source} reads; its columns are {', '.join(map(str, header.columns))}."
+            f"{mapping.source} reads; its columns are {', '.join(names)}."
         )
-    return wanted
+    return _Header(names=names, mapped=wanted)
 
 
 def _places(conn: Connection, mapping: ImportMapping) -> Places:
@@ -223,37 +247,23 @@ def _places(conn: Connection, mapping: ImportMapping) -> Places:
     return load_places(conn)
 
 
-@contextmanager
 def _read(
-    path: Path, mapping: ImportMapping, columns: list[str], chunk_rows: int
-) -> Iterator[Iterator[pd.DataFrame]]:
+    path: Path, mapping: ImportMapping, header: _Header, chunk_rows: int
+) -> Iterator[pd.DataFrame]:
     """The export's mapped columns as text, in chunks; a blank line is a row, as numbered.
 
-    Every column is read, not only the mapped ones: only then does the parser refuse a row
-    with more fields than the header (an unquoted delimiter in an address, say) instead
-    of silently shifting its values.
+    Every row is parsed whole, not only the mapped columns: only then is a row with more
+    fields than the header (an unquoted delimiter in an address, say) refused instead of
+    silently shifting its values.
     """
-    with pd.read_csv(
+    return read_text_chunks(
         path,
-        dtype=object,
-        sep=mapping.delimiter,
+        header.names,
+        header.mapped,
+        delimiter=mapping.delimiter,
         encoding=mapping.encoding,
-        na_filter=False,
-        skip_blank_lines=False,
-        chunksize=chunk_rows,
-    ) as reader:
-        yield _mapped_chunks(reader, columns, path)
-
-
-def _mapped_chunks(
-    chunks: Iterator[pd.DataFrame], columns: list[str], path: Path
-) -> Iterator[pd.DataFrame]:
-    try:
-        for chunk in chunks:
-            yield chunk[columns]
-    except (UnicodeDecodeError, pd.errors.ParserError) as exc:
-        detail = str(exc).strip().removeprefix("Error tokenizing data. C error: ")
-        raise SourceFileError(f"{path.name} cannot be read: {detail}.") from exc
+        chunk_rows=chunk_rows,
+    )
 
 
 def _checked(

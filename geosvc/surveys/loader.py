@@ -227,8 +227,12 @@ def _load(
     tally = _Tally()
     with (
         # Into an empty table nothing is looked up by submission or root id: their unique
-        # indexes are rebuilt after too, which checks every row at once.
-        indexes_deferred(data, ["survey_response"], defer=defer, unique=not probe),
+        # indexes are rebuilt after too, which checks every row at once. So is the key to
+        # the wards the rows were placed in (wards are unreadable until commit); the key
+        # to the batch stays, as the progress is written to it from the side connection.
+        indexes_deferred(
+            data, ["survey_response"], defer=defer, unique=not probe, keys_to=["ward"]
+        ),
         closing(read_ahead(_checked(survey, schema, places, options.checks), "survey")) as chunks,
     ):
         for chunk in chunks:

@@ -6,7 +6,7 @@ import pandas as pd
 import pyarrow as pa
 import pyarrow.compute as pc
 
-from geosvc.arrowcsv import csv_bytes, ewkt_points, repeat, utc_text
+from geosvc.arrowcsv import csv_bytes, ewkb_points, repeat, utc_text
 from geosvc.surveys.scales import SCALES
 
 _ACCESS = tuple(scale.column for scale in SCALES.values())
@@ -28,14 +28,12 @@ ISSUE_COLUMNS = ("batch_id", "row_no", "submission_id", "outcome", "field", "val
 def response_csv(rows: pd.DataFrame, batch_id: int) -> bytes:
     """Checked rows (``checks.ROW_COLUMNS``, with their final root ids) in RESPONSE_COLUMNS."""
     n = len(rows)
-    lon = pa.array(rows["lon"], type=pa.float64()).cast(pa.string())
-    lat = pa.array(rows["lat"], type=pa.float64()).cast(pa.string())
     collected = pa.array(rows["collected_at"], type=pa.timestamp("us", tz="UTC"))
     columns = {
         "submission_id": _text(rows["submission_id"]),
         "root_id": _text(rows["root_id"]),
         "batch_id": pa.repeat(pa.scalar(batch_id, pa.int64()), n),
-        "geom": ewkt_points(lon, lat),
+        "geom": ewkb_points(rows["lon"], rows["lat"]),
         "ward_code": _text(rows["ward_code"]),
         "collected_at": utc_text(collected),
         "precision_m": pa.array(rows["precision_m"], type=pa.float64(), from_pandas=True),

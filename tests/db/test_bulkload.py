@@ -89,3 +89,27 @@ def test_only_large_loads_against_the_table_are_deferred(conn: Connection) -> No
     conn.execute(text("ANALYZE loaded"))
     assert worth_deferring(conn, "loaded", MIN_DEFERRED_ROWS)
     assert not worth_deferring(conn, "loaded", MIN_DEFERRED_ROWS - 1)  # too small to pay
+
+
+def test_foreign_keys_to_named_tables_go_and_check_every_row_after(conn: Connection) -> None:
+    before = conn.execute(text(_OBJECTS)).scalars().all()
+    with indexes_deferred(conn, ["survey_response"], defer=True, keys_to=["ward"]):
+        assert conn.execute(text(_KEYS)).scalar_one() == 1  # the one to survey_batch stays
+    assert conn.execute(text(_OBJECTS)).scalars().all() == before
+    batch = conn.execute(
+        text(
+            "INSERT INTO survey_batch (file_hash, filename, source_format, schema_name, "
+            "uploaded_by) VALUES (repeat('b', 64), 'f', 'csv', 'default', 'cdw') RETURNING id"
+        )
+    ).scalar_one()
+    with (
+        pytest.raises(IntegrityError, match="survey_response_ward_code_fkey"),
+        indexes_deferred(conn, ["survey_response"], defer=True, keys_to=["ward"]),
+    ):
+        conn.execute(
+            text(
+                "INSERT INTO survey_response (submission_id, root_id, batch_id, ward_code, geom) "
+                "VALUES ('s1', 's1', :b, 'NO-SUCH-WARD', ST_SetSRID(ST_MakePoint(28, -26), 4326))"
+            ),
+            {"b": batch},
+        )  # accepted here, refused when the key comes back

@@ -529,7 +529,7 @@ def test_a_clean_row_is_staged_with_its_values() -> None:
     row = checked.rows.iloc[0]
     assert (row["source_id"], row["service_code"], row["channel"]) == ("T-1", "pothole", "phone")
     assert (row["status"], row["resolution"], row["ward_code"]) == ("closed", "fixed", "A")
-    assert (row["lon"], row["lat"], row["anonymous"]) == ("28.25", "-25.75", False)
+    assert (row["lon"], row["lat"], row["anonymous"]) == (28.25, -25.75, False)
     sast = ZoneInfo("Africa/Johannesburg")
     micros = int(datetime(2026, 3, 2, 9, 30, tzinfo=sast).timestamp()) * 1_000_000
     assert row["requested_us"] == micros
@@ -538,7 +538,9 @@ def test_a_clean_row_is_staged_with_its_values() -> None:
 
 def test_address_only_row_takes_the_source_ward_and_no_point() -> None:
     row = _check({"lat": "", "lon": "", "ward": "B"}).rows.iloc[0]
-    assert (row["lon"], row["lat"], row["ward_code"]) == ("", "", "B")
+    assert np.isnan(row["lon"])
+    assert np.isnan(row["lat"])
+    assert row["ward_code"] == "B"
 
 
 def test_unmapped_type_and_channel_fall_back_to_the_defaults() -> None:
@@ -549,7 +551,7 @@ def test_unmapped_type_and_channel_fall_back_to_the_defaults() -> None:
 def test_open_request_has_no_closed_time_and_coordinates_in_exponent_form() -> None:
     row = _check({"state": "busy", "lon": "2.825e1"}).rows.iloc[0]
     assert pd.isna(row["closed_us"])
-    assert row["lon"] == "28.25"
+    assert row["lon"] == 28.25
 
 
 def test_repeated_ids_keep_the_first_row_across_chunks() -> None:
@@ -634,7 +636,7 @@ def test_file_without_a_mapped_column_is_refused(la_conn: Connection, tmp_path: 
     assert not (tmp_path / "town.csv.report.csv").exists()
 
 
-MALFORMED = r"town\.csv cannot be read: Expected 13 fields in line 7, saw 17\.$"
+MALFORMED = r"town\.csv cannot be read: row 7 has 17 fields but the header has 13; a value"
 
 
 def test_malformed_line_is_a_clear_error_and_stores_nothing(
@@ -647,6 +649,26 @@ def test_malformed_line_is_a_clear_error_and_stores_nothing(
         pytest.raises(SourceFileError, match=MALFORMED),
         la_engine.begin() as conn,
     ):
+        _town_import(conn, path, chunk_rows=2)
+    with la_engine.connect() as conn:
+        assert _count(conn, "SELECT count(*) FROM service_request") == 0
+
+
+@pytest.mark.parametrize(
+    ("tail", "problem"),
+    [
+        ("T-9,a,b\n", r"row 7 has 3 fields but the header has 13"),
+        ('T-9,a,b,c,d,e,f,g,h,i,j,k,"never closed\n', r"last row opens a quoted value"),
+    ],
+    ids=["short row", "open quote"],
+)
+def test_a_row_cut_short_is_refused_not_filled_with_blanks(
+    la_engine: Engine, tmp_path: Path, tail: str, problem: str
+) -> None:
+    path = _write_town(tmp_path / "town.csv", [_la_point(i) for i in range(5)])
+    with path.open("a", encoding="utf-8") as handle:
+        handle.write(tail)
+    with pytest.raises(SourceFileError, match=problem), la_engine.begin() as conn:
         _town_import(conn, path, chunk_rows=2)
     with la_engine.connect() as conn:
         assert _count(conn, "SELECT count(*) FROM service_request") == 0
