@@ -7,10 +7,10 @@ update within one second at 100,000 open incidents, all inside the live window. 
 one`` (the default, the worst case) makes every open incident a pothole; ``--mix demo``
 draws them from the demo's mix of service types. Two committed updates first bring the
 stored clusters to a steady state; then each timed run lodges one more pothole in a
-transaction, runs ``update_live_clusters`` (read the open incidents of that type, DBSCAN
-in metres, match to the stored clusters, write the changed ones) and rolls back. The
-baseline is PostGIS's own ST_ClusterDBSCAN over the same rows in UTM metres, returning
-the labels only.
+transaction, runs ``update_live_clusters`` (read the ids and positions of the open
+incidents of that type, DBSCAN in metres, match to the stored clusters, summarise, write
+and publish the changed ones) and rolls back. The baseline is PostGIS's own
+ST_ClusterDBSCAN over the same rows in UTM metres, returning the labels only.
 """
 
 from __future__ import annotations

@@ -1,4 +1,4 @@
-"""Checked inputs of ``cluster_incidents``: its settings, the incidents and the window."""
+"""Inputs of clustering: its settings, the incidents (as rows or as points) and the window."""
 
 from __future__ import annotations
 
@@ -8,13 +8,30 @@ from dataclasses import dataclass
 from datetime import datetime
 
 import numpy as np
+import numpy.typing as npt
 import pandas as pd
 
 from geosvc.errors import InvalidInputError
 
 INCIDENT_COLUMNS = ("id", "service_code", "lon", "lat", "requested_at", "ward_code")
 
-__all__ = ["INCIDENT_COLUMNS", "ClusterParams", "check_incidents", "effective_params", "in_window"]
+__all__ = [
+    "INCIDENT_COLUMNS",
+    "ClusterParams",
+    "IncidentPoints",
+    "check_incidents",
+    "effective_params",
+    "in_window",
+]
+
+
+@dataclass(frozen=True)
+class IncidentPoints:
+    """Incidents' ids and WGS 84 positions as aligned arrays, sorted by id, none missing."""
+
+    ids: npt.NDArray[np.int64]
+    lon: npt.NDArray[np.float64]
+    lat: npt.NDArray[np.float64]
 
 
 @dataclass(frozen=True)

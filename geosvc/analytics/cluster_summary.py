@@ -35,7 +35,13 @@ CLUSTER_COLUMNS = (
     "radius_m",
 )
 
-__all__ = ["CLUSTER_COLUMNS", "ClusterMembers", "empty_clusters", "summarise_clusters"]
+__all__ = [
+    "CLUSTER_COLUMNS",
+    "ClusterMembers",
+    "cluster_memberships",
+    "empty_clusters",
+    "summarise_clusters",
+]
 
 
 @dataclass(frozen=True)
@@ -101,6 +107,36 @@ def summarise_clusters(members: ClusterMembers, labels: IntArray, crs: CRS) -> g
     frame["hull"] = _hulls(members.lon[order], members.lat[order], group)
     frame["centroid"] = gpd.GeoSeries(shapely.points(centre_lon, centre_lat), crs=WGS84)
     return gpd.GeoDataFrame(frame[list(CLUSTER_COLUMNS)], geometry="hull", crs=WGS84)
+
+
+def cluster_memberships(ids: IntArray, service_code: str, labels: IntArray) -> pd.DataFrame:
+    """``cluster_no, service_code, member_ids, count`` of points of one service type.
+
+    The first columns of ``summarise_clusters`` and nothing else, for tracking clusters
+    before deciding which need a summary. ``labels`` are 0..k-1 (-1 noise), aligned with
+    ``ids``; ``member_ids`` are sorted lists when ``ids`` are sorted.
+
+    Examples
+    --------
+    >>> cluster_memberships(np.array([3, 5, 8, 9]), "pothole", np.array([1, 0, -1, 1]))
+       cluster_no service_code member_ids  count
+    0           0      pothole        [5]      1
+    1           1      pothole     [3, 9]      2
+    """
+    order = np.flatnonzero(labels >= 0)
+    order = order[np.argsort(labels[order], kind="stable")]
+    grouped = labels[order]
+    starts = np.flatnonzero(np.r_[True, grouped[1:] != grouped[:-1]]) if len(order) else order
+    return pd.DataFrame(
+        {
+            "cluster_no": grouped[starts].astype(np.int64),
+            "service_code": pd.Series([service_code] * len(starts), dtype=object),
+            "member_ids": pd.Series(
+                _split_lists(ids[order], starts) if len(order) else [], dtype=object
+            ),
+            "count": np.diff(np.r_[starts, len(order)]).astype(np.int64),
+        }
+    )
 
 
 def empty_clusters(times: pd.Series) -> gpd.GeoDataFrame:

@@ -2,11 +2,13 @@
 
 A cluster is a place where one service keeps failing: a burst main, a blocked sewer line, a
 dead transformer. Incidents are projected once to a UTM zone chosen for the whole input
-(``metric_crs``) and clustered per service type with scikit-learn's DBSCAN, so ``eps_m`` is
-a true distance in metres. Cluster numbers are deterministic and independent of row order:
-service types in sorted order, and within one the cluster holding the smallest incident id
-first. The summary of each cluster (hull, centroid, wards, times) is built in
-``geosvc.analytics.cluster_summary``.
+(``metric_crs``) and clustered per service type with DBSCAN (``geosvc.analytics.dbscan``,
+which gives scikit-learn's labels faster), so ``eps_m`` is a true distance in metres.
+Cluster numbers are deterministic and independent of row order: service types in sorted
+order, and within one the cluster holding the smallest incident id first. The summary of
+each cluster (hull, centroid, wards, times) is built in ``geosvc.analytics.cluster_summary``;
+``cluster_points`` clusters one service type's points without summaries, and
+``summarise_points`` summarises only the clusters asked for (the live update's path).
 """
 
 from __future__ import annotations
@@ -20,30 +22,37 @@ import numpy as np
 import numpy.typing as npt
 import pandas as pd
 from pyproj import CRS
-from sklearn.cluster import DBSCAN
 
 from geosvc.analytics.cluster_inputs import (
     ClusterParams,
+    IncidentPoints,
     check_incidents,
     effective_params,
     in_window,
 )
-from geosvc.analytics.cluster_summary import ClusterMembers, empty_clusters, summarise_clusters
+from geosvc.analytics.cluster_summary import (
+    ClusterMembers,
+    cluster_memberships,
+    empty_clusters,
+    summarise_clusters,
+)
+from geosvc.analytics.dbscan import NOISE, dbscan
 from geosvc.analytics.projection import checked_metric_crs, crs_name, metric_crs, to_metres
 from geosvc.errors import InvalidInputError
 
 FloatArray = npt.NDArray[np.float64]
 IntArray = npt.NDArray[np.int64]
 
-NOISE = -1
-
 __all__ = [
     "NOISE",
     "ClusterParams",
     "ClusterResult",
+    "PointClusters",
     "cluster_incidents",
+    "cluster_points",
     "dbscan_labels",
     "metric_crs",
+    "summarise_points",
     "to_metres",
 ]
 
@@ -63,6 +72,21 @@ class ClusterResult:
     noise: dict[str, int] = field(default_factory=dict)
     params: dict[str, ClusterParams] = field(default_factory=dict)
     crs: str | None = None
+
+
+@dataclass(frozen=True)
+class PointClusters:
+    """One service type's points clustered, without summaries.
+
+    ``labels`` (as ``dbscan_labels``) are aligned with ``points.ids``; ``clusters`` has
+    ``cluster_no, service_code, member_ids, count`` (see ``cluster_memberships``); ``crs``
+    is the metric CRS, None when there were no points.
+    """
+
+    points: IncidentPoints
+    labels: IntArray
+    clusters: pd.DataFrame
+    crs: CRS | None
 
 
 def dbscan_labels(x_m: npt.ArrayLike, y_m: npt.ArrayLike, params: ClusterParams) -> IntArray:
@@ -89,9 +113,7 @@ def dbscan_labels(x_m: npt.ArrayLike, y_m: npt.ArrayLike, params: ClusterParams)
     points = _checked_points(x_m, y_m)
     if len(points) == 0:
         return np.empty(0, dtype=np.int64)
-    model = DBSCAN(eps=params.eps_m, min_samples=params.min_count, algorithm="kd_tree")
-    raw = np.asarray(model.fit_predict(points), dtype=np.int64)
-    return _renumbered_by_first_member(raw)
+    return _renumbered_by_first_member(dbscan(points, params.eps_m, params.min_count))
 
 
 def cluster_incidents(
@@ -151,6 +173,54 @@ def cluster_incidents(
     if chosen is None:
         chosen = metric_crs(analysed["lon"], analysed["lat"])
     return _clustered(analysed, effective, chosen)
+
+
+def cluster_points(
+    points: IncidentPoints, service_code: str, params: ClusterParams = ClusterParams()
+) -> PointClusters:
+    """Cluster the points of one service type as ``cluster_incidents`` does, minus summaries.
+
+    The labels, cluster numbers, members and CRS are those ``cluster_incidents`` gives the
+    same incidents; ``summarise_points`` adds the summaries of chosen clusters later, so a
+    caller that needs few of them (the live update) does not build them all.
+
+    Examples
+    --------
+    >>> points = IncidentPoints(
+    ...     ids=np.array([1, 2, 3, 4]), lon=np.array([28.0, 28.0005, 28.001, 28.1]),
+    ...     lat=np.full(4, -26.2),
+    ... )
+    >>> clustered = cluster_points(points, "water_leak", ClusterParams(eps_m=60.0, min_count=2))
+    >>> clustered.labels.tolist(), clustered.clusters["member_ids"].tolist()
+    ([0, 0, 0, -1], [[1, 2, 3]])
+    >>> crs_name(clustered.crs)
+    'EPSG:32735'
+    """
+    crs = metric_crs(points.lon, points.lat) if len(points.ids) else None
+    labels = (
+        dbscan_labels(*to_metres(points.lon, points.lat, crs), params)
+        if crs is not None
+        else np.empty(0, dtype=np.int64)
+    )
+    clusters = cluster_memberships(points.ids, service_code, labels)
+    return PointClusters(points, labels, clusters, crs)
+
+
+def summarise_points(incidents: pd.DataFrame, clustered: PointClusters) -> gpd.GeoDataFrame:
+    """The summaries (``cluster_summary.CLUSTER_COLUMNS``) of the clusters ``incidents`` hold.
+
+    ``incidents`` (``INCIDENT_COLUMNS``, any order) are members of ``clustered``, all of
+    them for each cluster to summarise; each summary equals ``cluster_incidents``'.
+    """
+    rows = incidents.sort_values("id", kind="stable")
+    if len(rows) == 0 or clustered.crs is None:
+        return empty_clusters(incidents["requested_at"])
+    ids = rows["id"].to_numpy(dtype=np.int64)
+    at = np.searchsorted(clustered.points.ids, ids).clip(max=len(clustered.points.ids) - 1)
+    if not (clustered.points.ids[at] == ids).all() or (clustered.labels[at] == NOISE).any():
+        raise InvalidInputError("summarise_points needs members of the clusters, nothing else.")
+    members = ClusterMembers.from_rows(rows, *to_metres(rows["lon"], rows["lat"], clustered.crs))
+    return summarise_clusters(members, clustered.labels[at], clustered.crs)
 
 
 def _clustered(

@@ -6,15 +6,18 @@ only place the analytics touch SQL on the way in (``store`` is the way out).
 
 from __future__ import annotations
 
+from collections.abc import Sequence
 from dataclasses import dataclass
 from datetime import datetime
 
 import geopandas as gpd
+import numpy as np
 import pandas as pd
 import pyarrow as pa
 import shapely
 from sqlalchemy import Connection, text
 
+from geosvc.analytics.cluster_inputs import IncidentPoints
 from geosvc.analytics.periods import Period
 from geosvc.db import psycopg_connection
 from geosvc.requests.working_days import WorkingCalendar
@@ -34,16 +37,26 @@ _INCIDENT_TYPES = {
     "requested_at": pa.float64(),
     "ward_code": pa.string(),
 }
+# Each point as 24 big-endian bytes (id, lon, lat) in one bytea: a single value to fetch and
+# one np.frombuffer to read, where 100,000 rows cost 0.4 s as Python tuples.
+_POINTS = """
+    SELECT string_agg(int8send(r.id) || float8send(ST_X(r.geom)) || float8send(ST_Y(r.geom)),
+                      ''::bytea)
+    FROM service_request AS r
+    WHERE r.kind <> 'compliment' AND r.geom IS NOT NULL
+"""
+_POINT = np.dtype([("id", ">i8"), ("lon", ">f8"), ("lat", ">f8")])
 
 
 @dataclass(frozen=True)
 class IncidentFilter:
-    """Which incidents to read: a service type, a period, only open ones, received since."""
+    """Which incidents to read: of a service type, in a period, open, received since, by id."""
 
     service_code: str | None = None
     period: Period | None = None
     open_only: bool = False
     since: datetime | None = None
+    ids: Sequence[int] | None = None
 
 
 def read_incidents(conn: Connection, where: IncidentFilter = IncidentFilter()) -> pd.DataFrame:
@@ -51,9 +64,46 @@ def read_incidents(conn: Connection, where: IncidentFilter = IncidentFilter()) -
 
     Read by psycopg straight into Arrow columns, times as epoch seconds: fetching 100,000
     rows through SQLAlchemy and converting their datetimes took 2.1 s, twice a live
-    update's budget of one second.
+    update's budget of one second. A live update now reads only ids and positions
+    (``read_incident_points``), and these rows for the members of the clusters it rewrites.
     """
-    sql = _INCIDENTS
+    conditions, params = _conditions(where)
+    sql = _INCIDENTS + conditions + " ORDER BY r.requested_at, r.id"
+    with psycopg_connection(conn).cursor() as cur:
+        rows = cur.execute(sql, params).fetchall()
+    columns = list(zip(*rows, strict=True)) if rows else [()] * len(_INCIDENT_TYPES)
+    arrays = [
+        pa.array(values, type=kind)
+        for values, kind in zip(columns, _INCIDENT_TYPES.values(), strict=True)
+    ]
+    incidents: pd.DataFrame = pa.Table.from_arrays(arrays, names=list(_INCIDENT_TYPES)).to_pandas()
+    incidents["requested_at"] = pd.to_datetime(incidents["requested_at"], unit="s", utc=True)
+    return incidents
+
+
+def read_incident_points(
+    conn: Connection, where: IncidentFilter = IncidentFilter()
+) -> IncidentPoints:
+    """The ids and positions of the incidents ``read_incidents`` would read, sorted by id.
+
+    Only what clustering needs, packed by PostgreSQL into one binary value: a live update
+    reads 100,000 incidents this way in about 0.04 s.
+    """
+    conditions, params = _conditions(where)
+    with psycopg_connection(conn).cursor(binary=True) as cur:
+        (packed,) = cur.execute(_POINTS + conditions, params).fetchone() or (None,)
+    points = np.frombuffer(packed or b"", dtype=_POINT)
+    points = points[np.argsort(points["id"], kind="stable")]
+    return IncidentPoints(
+        ids=points["id"].astype(np.int64),
+        lon=points["lon"].astype(np.float64),
+        lat=points["lat"].astype(np.float64),
+    )
+
+
+def _conditions(where: IncidentFilter) -> tuple[str, list[object]]:
+    """SQL conditions on ``r`` (service_request) for ``where``, and their parameters."""
+    sql = ""
     params: list[object] = []
     if where.service_code is not None:
         sql += " AND r.service_code = %s"
@@ -66,16 +116,10 @@ def read_incidents(conn: Connection, where: IncidentFilter = IncidentFilter()) -
     if where.since is not None:
         sql += " AND r.requested_at >= %s"
         params.append(where.since)
-    with psycopg_connection(conn).cursor() as cur:
-        rows = cur.execute(sql + " ORDER BY r.requested_at, r.id", params).fetchall()
-    columns = list(zip(*rows, strict=True)) if rows else [()] * len(_INCIDENT_TYPES)
-    arrays = [
-        pa.array(values, type=kind)
-        for values, kind in zip(columns, _INCIDENT_TYPES.values(), strict=True)
-    ]
-    incidents: pd.DataFrame = pa.Table.from_arrays(arrays, names=list(_INCIDENT_TYPES)).to_pandas()
-    incidents["requested_at"] = pd.to_datetime(incidents["requested_at"], unit="s", utc=True)
-    return incidents
+    if where.ids is not None:
+        sql += " AND r.id = ANY(%s::bigint[])"
+        params.append([int(i) for i in where.ids])
+    return sql, params
 
 
 def read_wards(conn: Connection) -> gpd.GeoDataFrame:

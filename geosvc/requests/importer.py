@@ -30,7 +30,7 @@ import pyarrow.compute as pc
 from sqlalchemy import Connection, text
 
 from geosvc.bulkload import estimated_rows, indexes_deferred, worth_deferring
-from geosvc.csvchunks import read_text_chunks
+from geosvc.csvchunks import CsvLayout, read_text_tables, text_frame
 from geosvc.db import copy_csv
 from geosvc.errors import InvalidInputError, SourceFileError
 from geosvc.pipeline import read_ahead
@@ -254,16 +254,11 @@ def _read(
 
     Every row is parsed whole, not only the mapped columns: only then is a row with more
     fields than the header (an unquoted delimiter in an address, say) refused instead of
-    silently shifting its values.
+    silently shifting its values. A row with fewer is refused too: it was cut short.
     """
-    return read_text_chunks(
-        path,
-        header.names,
-        header.mapped,
-        delimiter=mapping.delimiter,
-        encoding=mapping.encoding,
-        chunk_rows=chunk_rows,
-    )
+    layout = CsvLayout(header.names, mapping.delimiter, mapping.encoding)
+    for table in read_text_tables(path, layout, label=path.name, chunk_rows=chunk_rows):
+        yield text_frame(table, header.mapped)
 
 
 def _checked(

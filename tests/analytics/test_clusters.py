@@ -14,10 +14,13 @@ from scipy.spatial.distance import cdist
 from sklearn.cluster import DBSCAN
 from sklearn.metrics import adjusted_rand_score
 
+from geosvc.analytics.cluster_inputs import IncidentPoints
 from geosvc.analytics.clusters import (
     ClusterParams,
     ClusterResult,
     cluster_incidents,
+    cluster_points,
+    summarise_points,
     to_metres,
 )
 from geosvc.analytics.projection import from_metres
@@ -175,6 +178,36 @@ def test_row_order_does_not_matter(data: tuple[pd.DataFrame, np.ndarray], seed: 
         cluster_incidents(frame, ClusterParams(EPS_M, 2)),
         cluster_incidents(shuffled, ClusterParams(EPS_M, 2)),
     )
+
+
+@settings(deadline=None, max_examples=60)
+@given(data=grid_incidents(), min_count=min_counts, chosen=st.sets(st.integers(0, 8)))
+def test_points_give_the_same_clusters_and_summaries(
+    data: tuple[pd.DataFrame, np.ndarray], min_count: int, chosen: set[int]
+) -> None:
+    """``cluster_points`` then ``summarise_points`` of some clusters: cluster_incidents' rows."""
+    frame, _ = data
+    one = frame[frame["service_code"] == "pothole"]
+    params = ClusterParams(EPS_M, min_count)
+    full = cluster_incidents(one, params)
+    ordered = one.sort_values("id")
+    points = IncidentPoints(
+        ordered["id"].to_numpy(), ordered["lon"].to_numpy(), ordered["lat"].to_numpy()
+    )
+    clustered = cluster_points(points, "pothole", params)
+    assert clustered.labels.tolist() == full.labels.loc[points.ids].tolist()
+    membership = ["cluster_no", "service_code", "member_ids", "count"]
+    pd.testing.assert_frame_equal(
+        clustered.clusters, full.clusters[membership].reset_index(drop=True), check_dtype=False
+    )
+    wanted = full.clusters[full.clusters["cluster_no"].isin(chosen)].reset_index(drop=True)
+    members = {i for ids in wanted["member_ids"] for i in ids}
+    shuffled = one[one["id"].isin(members)].iloc[::-1]
+    summaries = summarise_points(shuffled, clustered)
+    columns = [*membership, "wards", "first_at", "last_at", "radius_m"]
+    pd.testing.assert_frame_equal(summaries[columns], wanted[columns], check_dtype=False)
+    for name in ("hull", "centroid"):
+        assert summaries[name].geom_equals_exact(wanted[name], 0).all()
 
 
 def _assert_same_result(first: ClusterResult, second: ClusterResult) -> None:

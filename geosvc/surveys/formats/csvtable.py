@@ -1,14 +1,13 @@
 """CSV exports in chunks: Kobo (semicolon by default, maybe an HXL row), ODK Central, plain.
 
-pandas' C parser reads the text; nothing here loops over rows. Every column is read, as
-text with ``na_filter`` off, so that "NA" stays "NA" and the parser refuses a row with more
-fields than the header instead of shifting its values (``usecols`` would silently drop
-them). A row with fewer fields than the header has the missing ones blank.
+Arrow's streaming CSV reader parses the text (``geosvc.csvchunks``); nothing here loops
+over rows. Every column is read as text, so that "NA" stays "NA", and a row with more
+fields than the header refuses the file instead of shifting its values. A row with fewer
+fields than the header has the missing ones blank (spreadsheets drop trailing empty cells).
 
 Rows are numbered as a spreadsheet shows the file: the header is row 1, an HXL row row 2,
 and each record one row, even one whose quoted value spans several lines; so are the row
-numbers in the parser's errors. Only a text editor's line numbers differ, after such a
-value.
+numbers in the errors. Only a text editor's line numbers differ, after such a value.
 """
 
 from __future__ import annotations
@@ -17,13 +16,11 @@ import codecs
 import csv
 import io
 import itertools
-import re
 from collections.abc import Callable, Iterator
 from dataclasses import dataclass
 from typing import IO
 
-import pandas as pd
-
+from geosvc.csvchunks import CsvLayout, read_text_tables
 from geosvc.errors import SourceFileError
 from geosvc.surveys.formats.detect import Encoding
 from geosvc.surveys.formats.layout import Dialect, resolve_layout, table_dialect
@@ -39,8 +36,6 @@ Opener = Callable[[], IO[bytes]]
 
 _HEAD_BYTES = 1024 * 1024
 _DELIMITERS = (",", ";", "\t")
-_TOO_MANY = re.compile(r"Expected (\d+) fields in line (\d+), saw (\d+)")
-_OPEN_QUOTE = re.compile(r"EOF inside string starting at row (\d+)")
 
 
 @dataclass(frozen=True)
@@ -65,36 +60,22 @@ class CsvRows:
     def raw_chunks(self) -> Iterator[RawChunk]:
         """Every data row from the first, blank rows left out."""
         head = self.head
-        with self._opener() as handle:
-            try:
-                yield from self._chunks(handle)
-            except pd.errors.ParserError as exc:
-                raise SourceFileError(_parser_problem(exc, head, self._label)) from exc
-
-    def _chunks(self, handle: IO[bytes]) -> Iterator[RawChunk]:
-        head = self.head
+        layout = CsvLayout(
+            head.names,
+            head.delimiter,
+            self._encoding.value,
+            header_rows=head.header_rows,
+            short_rows="pad",
+        )
         first_row = head.header_rows + 1
-        with pd.read_csv(
-            handle,
-            sep=head.delimiter,
-            encoding=self._encoding.value,
-            dtype=object,
-            na_filter=False,
-            skip_blank_lines=False,
-            index_col=False,
-            header=0,
-            skiprows=[1] if head.header_rows == 2 else None,
-            chunksize=self._chunk_rows,
-            engine="c",
-            low_memory=False,  # each chunk parsed in one piece, not in pieces then joined
-        ) as reader:
-            for frame in reader:
-                if frame.shape[1] != len(head.names):
-                    raise SourceFileError(f"{self._label}: its header cannot be read.")
-                chunk = text_chunk(frame, head.names, first_row)
-                first_row += len(frame)
-                if len(chunk):
-                    yield chunk
+        tables = read_text_tables(
+            self._opener, layout, label=self._label, chunk_rows=self._chunk_rows
+        )
+        for table in tables:
+            chunk = text_chunk(table, first_row)
+            first_row += table.num_rows
+            if len(chunk):
+                yield chunk
 
 
 def read_head(opener: Opener, encoding: Encoding, label: str) -> CsvHead:
@@ -138,17 +119,6 @@ def _records(text: str, delimiter: str) -> list[list[str]]:
         )
     except csv.Error:
         return [[]]
-
-
-def _parser_problem(exc: pd.errors.ParserError, head: CsvHead, label: str) -> str:
-    detail = str(exc).strip().removeprefix("Error tokenizing data. C error: ")
-    if match := _TOO_MANY.search(detail):
-        expected, row, found = (int(g) for g in match.groups())
-        return _too_many(label, row, found, expected, head.delimiter)
-    if match := _OPEN_QUOTE.search(detail):
-        row = int(match.group(1)) + 1
-        return f'{label}: row {row} opens a quoted value (") that is never closed.'
-    return f"{label} cannot be read as CSV: {detail}."
 
 
 def _too_many(label: str, row: int, found: int, expected: int, delimiter: str) -> str:

@@ -14,6 +14,8 @@ from dataclasses import dataclass
 import numpy as np
 import numpy.typing as npt
 import pandas as pd
+import pyarrow as pa
+import pyarrow.compute as pc
 
 from geosvc.errors import SourceFileError
 from geosvc.surveys.formats.layout import Layout
@@ -51,21 +53,21 @@ class OpenedTable:
     close: Callable[[], None] = _nothing_to_close
 
 
-def text_chunk(frame: pd.DataFrame, names: Sequence[str], first_row: int) -> RawChunk:
-    """A chunk of a CSV read as text with ``na_filter`` off: blanks to None, blank rows out.
+def text_chunk(table: pa.Table, first_row: int) -> RawChunk:
+    """A chunk of a CSV read as Arrow text (``geosvc.csvchunks``): blanks to None, blank
+    rows out.
 
-    ``frame``'s columns are taken by position and called ``names``; its rows are numbered
-    from ``first_row``. A row whose every cell is blank (an empty line, a line of
-    delimiters) is no submission and is dropped; the others keep their numbers.
+    Its rows are numbered from ``first_row``. A row whose every cell is blank (an empty
+    line, a line of delimiters) is no submission and is dropped; the others keep their
+    numbers.
     """
-    count = len(frame)
+    count = table.num_rows
     blank_row = np.ones(count, dtype=bool)
     columns = {}
-    for position, name in enumerate(names):
-        values = frame.iloc[:, position].to_numpy(dtype=object)
-        blank = values == ""
+    for name, column in zip(table.column_names, table.columns, strict=True):
+        values = column.to_numpy()
+        blank = pc.equal(column, "").to_numpy()
         if blank.any():
-            values = values.copy()
             values[blank] = None
         blank_row &= blank
         columns[name] = values
