@@ -161,7 +161,6 @@ def import_csv(
         zone=mapping.timezone,
         actor=f"import:{mapping.source}",
         note=f"Imported from {mapping.source} ({path.name}).",
-        file=path.name,
     )
     store = _StoreOptions(options.log_events, probe=_has_requests(conn, mapping.source))
     tally = _Tally()

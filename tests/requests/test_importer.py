@@ -207,7 +207,8 @@ def test_imported_request_keeps_the_source_values(la_conn: Connection, tmp_path:
         "import:la311",
         "closed",
     )
-    assert event["data"] == {"file": LA_REQUESTS.name}  # the source id is on the request
+    assert LA_REQUESTS.name in event["note"]  # the source id is on the request
+    assert event["data"] == {}
     assert not event["public"]
 
 
