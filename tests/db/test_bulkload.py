@@ -41,12 +41,7 @@ def test_unique_keys_too_when_asked_and_duplicates_are_caught_after(conn: Connec
         every = "SELECT count(*) FROM pg_index WHERE indrelid = 'survey_response'::regclass"
         assert conn.execute(text(every)).scalar_one() == 1  # the primary key alone
     assert conn.execute(text(_OBJECTS)).scalars().all() == before
-    batch = conn.execute(
-        text(
-            "INSERT INTO survey_batch (file_hash, filename, source_format, schema_name, "
-            "uploaded_by) VALUES (repeat('a', 64), 'f', 'csv', 'default', 'cdw') RETURNING id"
-        )
-    ).scalar_one()
+    batch = _batch(conn)
     twice = (
         "INSERT INTO survey_response (submission_id, root_id, batch_id, geom) VALUES "
         "('s1', 'r1', :b, ST_SetSRID(ST_MakePoint(28, -26), 4326)), "
@@ -96,12 +91,7 @@ def test_foreign_keys_to_named_tables_go_and_check_every_row_after(conn: Connect
     with indexes_deferred(conn, ["survey_response"], defer=True, keys_to=["ward"]):
         assert conn.execute(text(_KEYS)).scalar_one() == 1  # the one to survey_batch stays
     assert conn.execute(text(_OBJECTS)).scalars().all() == before
-    batch = conn.execute(
-        text(
-            "INSERT INTO survey_batch (file_hash, filename, source_format, schema_name, "
-            "uploaded_by) VALUES (repeat('b', 64), 'f', 'csv', 'default', 'cdw') RETURNING id"
-        )
-    ).scalar_one()
+    batch = _batch(conn)
     with (
         pytest.raises(IntegrityError, match="survey_response_ward_code_fkey"),
         indexes_deferred(conn, ["survey_response"], defer=True, keys_to=["ward"]),
@@ -113,3 +103,15 @@ def test_foreign_keys_to_named_tables_go_and_check_every_row_after(conn: Connect
             ),
             {"b": batch},
         )  # accepted here, refused when the key comes back
+
+
+def _batch(conn: Connection) -> int:
+    """A survey batch for responses to belong to."""
+    return int(
+        conn.execute(
+            text(
+                "INSERT INTO survey_batch (file_hash, filename, source_format, schema_name, "
+                "uploaded_by) VALUES (repeat('a', 64), 'f', 'csv', 'default', 'cdw') RETURNING id"
+            )
+        ).scalar_one()
+    )
