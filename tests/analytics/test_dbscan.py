@@ -78,3 +78,13 @@ def test_a_border_point_joins_the_cluster_found_first() -> None:
 def test_bad_arguments_are_refused(points: np.ndarray, eps: float, min_samples: int) -> None:
     with pytest.raises(InvalidInputError):
         dbscan(points, eps, min_samples)
+
+
+def test_large_inputs_take_sklearns_path_with_the_same_labels(
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    points = np.random.default_rng(3).uniform(0, 2_000, size=(1_500, 2))
+    paired = dbscan(points, eps=40.0, min_samples=5)
+    monkeypatch.setattr("geosvc.analytics.dbscan.MAX_PAIRED_POINTS", 100)
+    assert dbscan(points, eps=40.0, min_samples=5).tolist() == paired.tolist()
+    assert paired.max() > 0  # clusters were found, not only noise
