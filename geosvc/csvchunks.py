@@ -75,6 +75,15 @@ def read_text_tables(
         reading.check_last(handle.tail)
 
 
+def too_many_fields(label: str, row: int, found: int, expected: int, delimiter: str) -> str:
+    """The message refusing a file whose row ``row`` has more fields than its header."""
+    shown = "tab" if delimiter == "\t" else repr(delimiter)
+    return (
+        f"{label}: row {row} has {found} fields but the header has {expected}; "
+        f"a value that holds a {shown} must be in double quotes."
+    )
+
+
 def text_frame(table: pa.Table, columns: Sequence[str]) -> pd.DataFrame:
     """``columns`` of a table from ``read_text_tables`` as Arrow-backed pandas text."""
     frame: pd.DataFrame = table.select(list(columns)).to_pandas(types_mapper=_text_type)
@@ -94,7 +103,7 @@ class _TailKeeper:
         """Read as the file does, keeping the last 8 bytes seen."""
         data = self._handle.read(size)
         if data:
-            self.tail = (self.tail + data)[-8:]
+            self.tail = (self.tail + data[-8:])[-8:]  # not a copy of every block read
         return data
 
     def readable(self) -> bool:
@@ -198,11 +207,10 @@ class _Reading:
         if fields is None:
             self.problems.append(self._open_quote(number))
         elif row.actual_columns > row.expected_columns:
-            shown = "tab" if layout.delimiter == "\t" else repr(layout.delimiter)
             self.problems.append(
-                f"{self.label}: row {number} has {row.actual_columns} fields but the header "
-                f"has {row.expected_columns}; a value that holds a {shown} must be in double "
-                "quotes."
+                too_many_fields(
+                    self.label, number, row.actual_columns, row.expected_columns, layout.delimiter
+                )
             )
         elif layout.short_rows == "refuse":
             self.problems.append(

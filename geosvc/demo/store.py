@@ -18,6 +18,7 @@ import numpy as np
 import pandas as pd
 from sqlalchemy import Connection, text
 
+from geosvc.arrowcsv import ewkb_points
 from geosvc.config import get_settings
 from geosvc.db import copy_rows, frame_rows
 from geosvc.demo.kobo import write_kobo_csv
@@ -109,7 +110,7 @@ def _store_requests(
         "notify_due_at",
         "due_at",
     ]
-    frame["geom"] = _ewkt_points(frame)
+    frame["geom"] = ewkb_points(frame["lon"], frame["lat"]).to_numpy(zero_copy_only=False)
     copy_rows(conn, "service_request", columns, frame_rows(frame[columns]))
     copy_rows(
         conn,
@@ -169,14 +170,6 @@ def _events(frame: pd.DataFrame) -> list[tuple[object, ...]]:
     events = pd.concat(parts).sort_values(["id", "at"]).assign(actor=_ACTOR)
     columns = ["id", "kind", "actor", "at", "status_from", "status_to"]
     return list(frame_rows(events[columns]))
-
-
-def _ewkt_points(frame: pd.DataFrame) -> pd.Series:
-    """EWKT points from the ``lon`` and ``lat`` columns, as COPY takes geometry."""
-    points: pd.Series = (
-        "SRID=4326;POINT(" + frame["lon"].astype(str) + " " + frame["lat"].astype(str) + ")"
-    )
-    return points
 
 
 def write_demo_files(

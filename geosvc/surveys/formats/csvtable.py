@@ -20,7 +20,7 @@ from collections.abc import Callable, Iterator
 from dataclasses import dataclass
 from typing import IO
 
-from geosvc.csvchunks import CsvLayout, read_text_tables
+from geosvc.csvchunks import CsvLayout, read_text_tables, too_many_fields
 from geosvc.errors import SourceFileError
 from geosvc.surveys.formats.detect import Encoding
 from geosvc.surveys.formats.layout import Dialect, resolve_layout, table_dialect
@@ -91,7 +91,7 @@ def read_head(opener: Opener, encoding: Encoding, label: str) -> CsvHead:
     header_rows = 2 if len(parsed) > 1 and is_hxl_row(parsed[1]) else 1
     if len(parsed) > header_rows and len(parsed[header_rows]) > len(names):
         raise SourceFileError(
-            _too_many(label, header_rows + 1, len(parsed[header_rows]), len(names), delimiter)
+            too_many_fields(label, header_rows + 1, len(parsed[header_rows]), len(names), delimiter)
         )
     return CsvHead(delimiter=delimiter, names=names, header_rows=header_rows)
 
@@ -119,14 +119,6 @@ def _records(text: str, delimiter: str) -> list[list[str]]:
         )
     except csv.Error:
         return [[]]
-
-
-def _too_many(label: str, row: int, found: int, expected: int, delimiter: str) -> str:
-    shown = "tab" if delimiter == "\t" else repr(delimiter)
-    return (
-        f"{label}: row {row} has {found} fields but the header has {expected}; "
-        f"a value that holds a {shown} must be in double quotes."
-    )
 
 
 def open_csv(
