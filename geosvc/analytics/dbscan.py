@@ -1,30 +1,28 @@
-"""DBSCAN as array passes: scikit-learn's labels, about three times faster.
+"""DBSCAN on a grid of cells, with exactly scikit-learn's labels.
 
-scikit-learn's DBSCAN keeps one array of neighbours per point and walks them in a Python-
-object loop; at 100,000 incidents of one service type (1.5 million pairs within 250 m) that
-took 0.46 s of a live update's budget of one second. Here the same labels come from three
-vectorised steps:
+scikit-learn's DBSCAN lists every point's neighbours before it labels anything; once
+incidents are dense that list is the whole cost (254,000 water outages within 250 m of one
+another make 143 million pairs: 11 s and several GB). The ``dbscan`` package (Wang, Gu and
+Shun, "Theoretically efficient and practical parallel DBSCAN", SIGMOD 2020) finds the same
+core points and clusters on a grid of cells ``eps / sqrt(2)`` wide without listing pairs:
+1,000,000 demo incidents in 1.5 s on one core (``bench/bench_clusters.py``). It may give
+a border point to any cluster within reach and numbers clusters its own way, so two short
+steps make its labels scikit-learn's:
 
-1. every pair of points within ``eps`` (scipy's ``cKDTree.query_pairs``, distances
-   compared squared as scikit-learn's kd-tree does); a point is core when it and its
-   neighbours number at least ``min_samples``;
-2. clusters are the connected components of the core points linked by those pairs
-   (``scipy.sparse.csgraph``), numbered as scikit-learn finds them: in the order of their
-   smallest core point;
-3. a non-core point within ``eps`` of a core point is a border point of the first cluster
-   that scikit-learn's search reaches it from, which is the lowest-numbered cluster among
-   its core neighbours (scikit-learn labels every point of one cluster before it starts
-   the next). Every other point is noise (-1).
+1. clusters are numbered in the order of their smallest core point, as scikit-learn finds
+   them;
+2. a non-core point within ``eps`` of core points joins the lowest-numbered of their
+   clusters (scikit-learn labels every point of one cluster before it starts the next);
+   every other point is noise (-1). A non-core point has fewer than ``min_samples``
+   neighbours, so the search from those points (a scipy k-d tree) stays short.
 """
 
 from __future__ import annotations
 
+import dbscan as grid  # type: ignore[import-untyped]  # the dbscan package ships no stubs
 import numpy as np
 import numpy.typing as npt
-from scipy.sparse import csr_array  # type: ignore[import-untyped]  # scipy ships no stubs
-from scipy.sparse.csgraph import connected_components  # type: ignore[import-untyped]
-from scipy.spatial import cKDTree  # type: ignore[import-untyped]
-from sklearn.cluster import DBSCAN
+from scipy.spatial import cKDTree  # type: ignore[import-untyped]  # scipy ships no stubs
 
 from geosvc.errors import InvalidInputError
 
@@ -33,9 +31,6 @@ IntArray = npt.NDArray[np.int64]
 BoolArray = npt.NDArray[np.bool_]
 
 NOISE = -1
-MAX_PAIRED_POINTS = 150_000
-"""Above this many points scikit-learn's DBSCAN runs instead: its per-point neighbour
-lists cost less memory than one array of every pair once clusters are dense."""
 
 __all__ = ["NOISE", "dbscan"]
 
@@ -64,52 +59,43 @@ def dbscan(points: FloatArray, eps: float, min_samples: int) -> IntArray:
     >>> dbscan(points, eps=1.0, min_samples=3).tolist()
     [0, 0, 0, -1, 0, -1]
     """
-    if points.ndim != 2 or not (eps > 0 and min_samples >= 1):
-        raise InvalidInputError("dbscan needs an (n, d) array, eps > 0 and min_samples >= 1.")
-    count = len(points)
-    if count == 0:
+    if points.ndim != 2 or points.shape[1] != 2 or not (eps > 0 and min_samples >= 1):
+        raise InvalidInputError("dbscan needs an (n, 2) array, eps > 0 and min_samples >= 1.")
+    if len(points) == 0:
         return np.empty(0, dtype=np.int64)
-    if count > MAX_PAIRED_POINTS:
-        # Past this size the pairs list itself is the cost (143 million pairs, 10 GB and
-        # 55 s for 254,000 dense points against scikit-learn's 13 s): same labels, its way.
-        return np.asarray(
-            DBSCAN(eps=eps, min_samples=min_samples, algorithm="kd_tree").fit_predict(points),
-            dtype=np.int64,
-        )
-    pairs = np.asarray(cKDTree(points).query_pairs(eps, output_type="ndarray"), dtype=np.int64)
-    pairs = pairs.reshape(-1, 2)
-    core = np.bincount(pairs.ravel(), minlength=count) + 1 >= min_samples
-    labels = _core_labels(pairs, core)
-    return _with_borders(labels, pairs, core)
+    coordinates = np.ascontiguousarray(points, dtype=np.float64)
+    found, core = grid.DBSCAN(coordinates, eps=float(eps), min_samples=int(min_samples))
+    core = np.asarray(core, dtype=bool)
+    labels = _core_labels(np.asarray(found, dtype=np.int64), core)
+    return _with_borders(labels, coordinates, core, eps)
 
 
-def _core_labels(pairs: IntArray, core: BoolArray) -> IntArray:
-    """Cluster numbers of the core points (by smallest core point); -1 for the others."""
-    count = len(core)
-    linked = pairs[core[pairs[:, 0]] & core[pairs[:, 1]]]
-    graph = csr_array(
-        (np.ones(len(linked), dtype=np.int8), (linked[:, 0], linked[:, 1])), shape=(count, count)
-    )
-    _, component = connected_components(graph, directed=True, connection="weak")
+def _core_labels(found: IntArray, core: BoolArray) -> IntArray:
+    """The core points' clusters numbered by their smallest core point; -1 for the others."""
     cores = np.flatnonzero(core)
-    found, first = np.unique(component[cores], return_index=True)
-    rank = np.empty(len(found), dtype=np.int64)
-    rank[np.argsort(first)] = np.arange(len(found))
-    labels = np.full(count, NOISE, dtype=np.int64)
-    labels[cores] = rank[np.searchsorted(found, component[cores])]
+    clusters, first = np.unique(found[cores], return_index=True)
+    rank = np.empty(len(clusters), dtype=np.int64)
+    rank[np.argsort(first)] = np.arange(len(clusters))
+    labels = np.full(len(core), NOISE, dtype=np.int64)
+    labels[cores] = rank[np.searchsorted(clusters, found[cores])]
     return labels
 
 
-def _with_borders(labels: IntArray, pairs: IntArray, core: BoolArray) -> IntArray:
+def _with_borders(labels: IntArray, points: FloatArray, core: BoolArray, eps: float) -> IntArray:
     """``labels`` with each non-core point in the lowest-numbered cluster of its core neighbours."""
-    mixed = pairs[core[pairs[:, 0]] != core[pairs[:, 1]]]
-    if len(mixed) == 0:
+    cores = np.flatnonzero(core)
+    others = np.flatnonzero(~core)
+    if len(cores) == 0 or len(others) == 0:
         return labels
-    border_first = ~core[mixed[:, 0]]
-    border = np.where(border_first, mixed[:, 0], mixed[:, 1])
-    cluster = labels[np.where(border_first, mixed[:, 1], mixed[:, 0])]
+    reach = cKDTree(points[others]).sparse_distance_matrix(
+        cKDTree(points[cores]), eps, output_type="ndarray"
+    )
+    if len(reach) == 0:
+        return labels
+    border = others[reach["i"]]
+    cluster = labels[cores[reach["j"]]]
     order = np.lexsort((cluster, border))
-    points, first = np.unique(border[order], return_index=True)
+    borders, first = np.unique(border[order], return_index=True)
     result = labels.copy()
-    result[points] = cluster[order][first]
+    result[borders] = cluster[order][first]
     return result

@@ -4,13 +4,14 @@ An update is a bounded recomputation, not incremental DBSCAN: it re-clusters all
 incidents of one service type received in the live window, so it is exact whatever changed
 since the last update (new requests, closures, edits, bulk imports, incidents ageing out of
 the window), and costs what that many incidents cost. At 100,000 open incidents of one type
-(bench/bench_live_clusters.py, the worst case) it takes about half of its one-second budget
-(1.15 s before these steps), because each step does only what a change needs:
+(bench/bench_live_clusters.py, the worst case) it takes well under half of its one-second
+budget (1.15 s before these steps), because each step does only what a change needs:
 
 1. read only the ids and positions of the incidents, packed by PostgreSQL into one binary
    value (``read_incident_points``), not 100,000 rows of Python tuples;
 2. DBSCAN in metres (``cluster_points``) with ``geosvc.analytics.dbscan``, which gives
-   scikit-learn's labels in array passes, in about half its time;
+   scikit-learn's labels from a grid-based DBSCAN, without listing every pair of
+   neighbours;
 3. match the clusters' members to the stored clusters (``track_clusters``) so every cluster
    keeps its identity (``key``) and gets a state;
 4. summarise (hull, centroid, wards, times, radius) and write only the clusters whose

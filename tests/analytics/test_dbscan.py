@@ -73,18 +73,36 @@ def test_a_border_point_joins_the_cluster_found_first() -> None:
 
 @pytest.mark.parametrize(
     ("points", "eps", "min_samples"),
-    [(np.zeros(3), 1.0, 2), (np.zeros((3, 2)), 0.0, 2), (np.zeros((3, 2)), 1.0, 0)],
+    [
+        (np.zeros(3), 1.0, 2),
+        (np.zeros((3, 3)), 1.0, 2),
+        (np.zeros((3, 2)), 0.0, 2),
+        (np.zeros((3, 2)), 1.0, 0),
+    ],
 )
 def test_bad_arguments_are_refused(points: np.ndarray, eps: float, min_samples: int) -> None:
     with pytest.raises(InvalidInputError):
         dbscan(points, eps, min_samples)
 
 
-def test_large_inputs_take_sklearns_path_with_the_same_labels(
-    monkeypatch: pytest.MonkeyPatch,
+@settings(deadline=None, max_examples=200)
+@given(points=grid_points(), eps=st.sampled_from([1.0, 2.0, 3.0]), min_samples=st.integers(1, 9))
+def test_points_exactly_eps_apart_are_neighbours(
+    points: np.ndarray, eps: float, min_samples: int
 ) -> None:
-    points = np.random.default_rng(3).uniform(0, 2_000, size=(1_500, 2))
-    paired = dbscan(points, eps=40.0, min_samples=5)
-    monkeypatch.setattr("geosvc.analytics.dbscan.MAX_PAIRED_POINTS", 100)
-    assert dbscan(points, eps=40.0, min_samples=5).tolist() == paired.tolist()
-    assert paired.max() > 0  # clusters were found, not only noise
+    # Whole steps on an integer grid: many pairs lie exactly eps apart, and scikit-learn
+    # counts them as neighbours (distance <= eps) for core points and for borders alike.
+    assert dbscan(points, eps, min_samples).tolist() == _sklearn(points, eps, min_samples).tolist()
+
+
+def test_dense_and_sparse_points_together_match_sklearn() -> None:
+    # Clumps dense enough that whole grid cells are core, on a sparse background with many
+    # border points: the grid's shortcuts and the border step, on more than a few dozen points.
+    rng = np.random.default_rng(3)
+    clumps = rng.normal(scale=30.0, size=(4_000, 2)) + rng.uniform(0, 2_000, size=(20, 1, 2))
+    background = rng.uniform(0, 2_000, size=(3_000, 2))
+    points = np.concatenate([clumps.reshape(-1, 2), background])
+    labels = dbscan(points, eps=25.0, min_samples=5)
+    assert labels.tolist() == _sklearn(points, 25.0, 5).tolist()
+    assert labels.max() > 10  # many clusters
+    assert (labels == -1).sum() > 1_000  # and much noise
