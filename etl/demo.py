@@ -44,9 +44,14 @@ def generate(
     )
     write_demo_files(out, data.incidents, data.surveys, hotspots_to_geojson(data.hotspots))
     console.print(
-        f"wrote {len(data.incidents)} incidents ({len(data.hotspots)} planted hotspots) and "
-        f"{len(data.surveys)} surveys to {out}/"
+        f"wrote {len(data.incidents)} incidents ({len(data.hotspots)} planted hotspots, "
+        f"{len(data.regions)} planted regions) and {len(data.surveys)} surveys to {out}/"
     )
+    for region in data.regions:
+        console.print(
+            f"  region {region.id}: {region.service_code} at {region.factor:g}x the rate "
+            f"elsewhere in wards {', '.join(region.ward_codes)}"
+        )
 
 
 @app.command()

@@ -3,8 +3,9 @@
 The generator is pure: no database, no files, no clock and no global random state. The same
 wards, arguments and seed always give identical frames, so a demo, a test or a benchmark can be
 rebuilt from the seed alone. Incidents carry an office-hours and weekday rhythm and hide a few
-planted hotspots whose ground truth is returned with them, so that the hotspot analytics can be
-checked against what was planted.
+planted hotspots and a few planted regions (``geosvc.demo.regions``) whose ground truth is
+returned with them, so that the cluster and hotspot analytics can be checked against what was
+planted.
 """
 
 from __future__ import annotations
@@ -22,6 +23,13 @@ import numpy.typing as npt
 import pandas as pd
 import shapely
 
+from geosvc.demo.regions import (
+    REGION_FACTOR,
+    PlantedRegion,
+    extra_incidents,
+    region_count,
+    region_wards,
+)
 from geosvc.demo.tables import (
     ACCESS_SCALES,
     CHANNEL_WEIGHTS,
@@ -53,6 +61,7 @@ __all__ = [
     "NEEDS",
     "DemoData",
     "PlantedHotspot",
+    "PlantedRegion",
     "generate",
     "hotspots_to_geojson",
 ]
@@ -92,11 +101,12 @@ class PlantedHotspot:
 
 @dataclass(frozen=True)
 class DemoData:
-    """Generated incidents and surveys, with the hotspots planted among the incidents."""
+    """Generated incidents and surveys, with the hotspots and regions planted among them."""
 
     incidents: pd.DataFrame
     surveys: pd.DataFrame
     hotspots: list[PlantedHotspot]
+    regions: list[PlantedRegion] = dataclasses.field(default_factory=list)
 
 
 @dataclass(frozen=True)
@@ -121,6 +131,7 @@ def generate(
     end: datetime | None = None,
     months: int = 6,
     hotspots: int = 8,
+    regions: int = 2,
 ) -> DemoData:
     """Generate service requests with planted hotspots, and household surveys.
 
@@ -142,12 +153,17 @@ def generate(
         Length of the incident period in months before ``end``.
     hotspots : int
         Number of hotspots to plant, at least 2 km apart, each with at least 15 incidents.
+    regions : int
+        Number of regions to plant, each of a different service type: ten neighbouring
+        wards where that service's incidents per household run at four times the rate
+        elsewhere all period. Fewer when the wards are few (``region_count``: none under 30
+        wards) or the services fewer.
 
     Returns
     -------
     DemoData
         Incidents sorted by time (``incident_id`` 0..N-1), surveys sorted by time, and the
-        ground truth of the planted hotspots.
+        ground truth of the planted hotspots and regions.
 
     Raises
     ------
@@ -156,18 +172,22 @@ def generate(
         or the hotspots cannot fit.
     """
     end_at = _checked_end(end)
-    _check_counts(incidents=incidents, surveys=surveys, months=months, hotspots=hotspots)
+    _check_counts(
+        incidents=incidents, surveys=surveys, months=months, hotspots=hotspots, regions=regions
+    )
     service_weights = _service_weights(services)
     table = _ward_table(wards)
     period = _period_before(end_at, months)
-    hotspot_rng, incident_rng, survey_rng = np.random.default_rng(seed).spawn(3)
+    hotspot_rng, incident_rng, survey_rng, region_rng = np.random.default_rng(seed).spawn(4)
     planted = _plant_hotspots(hotspot_rng, table, hotspots, incidents, service_weights, period)
+    ordinary = incidents - sum(hotspot.count for hotspot in planted)
+    zones = _plant_regions(region_rng, table, regions, ordinary, service_weights)
     incident_frame = _generate_incidents(
-        incident_rng, table, incidents, planted, service_weights, period
+        incident_rng, table, incidents, planted, zones, service_weights, period
     )
     survey_period = _period_before(end_at, SURVEY_MONTHS)
     survey_frame = _generate_surveys(survey_rng, table, surveys, survey_period)
-    return DemoData(incidents=incident_frame, surveys=survey_frame, hotspots=planted)
+    return DemoData(incidents=incident_frame, surveys=survey_frame, hotspots=planted, regions=zones)
 
 
 def hotspots_to_geojson(hotspots: Sequence[PlantedHotspot]) -> dict[str, Any]:
@@ -214,12 +234,15 @@ def _checked_end(end: datetime | None) -> datetime:
     return end
 
 
-def _check_counts(*, incidents: int, surveys: int, months: int, hotspots: int) -> None:
+def _check_counts(
+    *, incidents: int, surveys: int, months: int, hotspots: int, regions: int
+) -> None:
     for name, value, least in (
         ("incidents", incidents, 0),
         ("surveys", surveys, 0),
         ("months", months, 1),
         ("hotspots", hotspots, 0),
+        ("regions", regions, 0),
     ):
         if value < least:
             raise ValueError(f"{name} must be at least {least}, got {value}")
@@ -469,6 +492,48 @@ def _points_around(
     return np.concatenate(lons), np.concatenate(lats)
 
 
+# --- planted regions ----------------------------------------------------------------------------
+
+
+def _plant_regions(
+    rng: np.random.Generator,
+    wards: _Wards,
+    wanted: int,
+    ordinary: int,
+    service_weights: Mapping[str, float],
+) -> list[PlantedRegion]:
+    """Regions of distinct service types, sized against the ``ordinary`` incidents."""
+    count = min(region_count(wanted, len(wards.codes)), len(service_weights))
+    if count == 0:
+        return []
+    groups = region_wards(rng, _ward_centres_m(wards), wards.weights, count)
+    options = list(service_weights)
+    p = np.array(list(service_weights.values())) / sum(service_weights.values())
+    services = rng.choice(len(options), size=count, replace=False, p=p)
+    shares = [
+        p[code] * wards.weights[group].sum() for code, group in zip(services, groups, strict=True)
+    ]
+    extras = extra_incidents(ordinary, shares)
+    return [
+        PlantedRegion(
+            id=f"R{number + 1:02d}",
+            service_code=options[services[number]],
+            ward_codes=tuple(str(code) for code in wards.codes[groups[number]]),
+            factor=REGION_FACTOR,
+            count=int(extras[number]),
+        )
+        for number in range(count)
+    ]
+
+
+def _ward_centres_m(wards: _Wards) -> FloatArray:
+    """Ward bounding-box centres in metres on a plane around the wards' mean latitude."""
+    lon = (wards.bounds[:, 0] + wards.bounds[:, 2]) / 2.0
+    lat = (wards.bounds[:, 1] + wards.bounds[:, 3]) / 2.0
+    east_per_deg, north_per_deg = _metres_per_degree(float(lat.mean()))
+    return np.column_stack([lon * east_per_deg, lat * north_per_deg])
+
+
 # --- incidents ----------------------------------------------------------------------------------
 
 
@@ -477,12 +542,14 @@ def _generate_incidents(
     wards: _Wards,
     count: int,
     hotspots: list[PlantedHotspot],
+    regions: list[PlantedRegion],
     service_weights: Mapping[str, float],
     period: tuple[datetime, datetime],
 ) -> pd.DataFrame:
-    background = count - sum(hotspot.count for hotspot in hotspots)
-    parts = [_background_incidents(rng, wards, background, service_weights, period)]
+    planted = sum(hotspot.count for hotspot in hotspots) + sum(zone.count for zone in regions)
+    parts = [_background_incidents(rng, wards, count - planted, service_weights, period)]
     parts.extend(_hotspot_incidents(rng, wards, hotspot) for hotspot in hotspots)
+    parts.extend(_region_incidents(rng, wards, zone, period) for zone in regions)
     services, lons, lats, seconds, hotspot_ids = (
         np.concatenate(column) for column in zip(*parts, strict=True)
     )
@@ -512,6 +579,21 @@ def _hotspot_incidents(
     seconds = _draw_seconds(rng, hotspot.count, (hotspot.start, hotspot.end))
     services = np.full(hotspot.count, hotspot.service_code, dtype=object)
     return services, lon, lat, seconds, np.full(hotspot.count, hotspot.id, dtype=object)
+
+
+def _region_incidents(
+    rng: np.random.Generator,
+    wards: _Wards,
+    region: PlantedRegion,
+    period: tuple[datetime, datetime],
+) -> tuple[ObjectArray, FloatArray, FloatArray, IntArray, ObjectArray]:
+    """The region's extra incidents: its wards by households, any time in the period."""
+    members = np.flatnonzero(np.isin(wards.codes, region.ward_codes))
+    shares = wards.weights[members] / wards.weights[members].sum()
+    lon, lat = _points_in_wards(rng, wards, rng.choice(members, size=region.count, p=shares))
+    seconds = _draw_seconds(rng, region.count, period)
+    services = np.full(region.count, region.service_code, dtype=object)
+    return services, lon, lat, seconds, np.full(region.count, None, dtype=object)
 
 
 def _incident_frame(

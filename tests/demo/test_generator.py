@@ -164,6 +164,56 @@ def test_hotspots_to_geojson_round_trips(demo: DemoData) -> None:
         assert datetime.fromisoformat(properties["end"]) == hotspot.end
 
 
+# --- planted regions --------------------------------------------------------------------------
+
+
+def test_regions_are_ten_neighbouring_wards_each(wards: gpd.GeoDataFrame, demo: DemoData) -> None:
+    assert [region.id for region in demo.regions] == ["R01", "R02"]
+    services = [region.service_code for region in demo.regions]
+    assert len(set(services)) == 2
+    assert set(services) <= set(DEFAULT_SERVICES)
+    first, second = (set(region.ward_codes) for region in demo.regions)
+    assert len(first) == len(second) == 10
+    assert first.isdisjoint(second)
+    for region in demo.regions:
+        shapes = wards.set_index("code").loc[list(region.ward_codes), "geometry"]
+        # Neighbouring wards: together they make one or two pieces, not ten scattered ones.
+        assert (
+            len(shapely.get_parts(shapely.union_all(shapely.buffer(shapes.to_numpy(), 1e-6)))) <= 2
+        )
+        assert region.factor == 4.0
+
+
+def test_regions_run_at_four_times_the_rate_elsewhere(
+    wards: gpd.GeoDataFrame, demo: DemoData
+) -> None:
+    households = wards["households"].fillna(wards["households"].median())
+    per_ward = wards.assign(households=households)[["code", "households", "geometry"]]
+    points = gpd.GeoDataFrame(
+        demo.incidents,
+        geometry=gpd.points_from_xy(demo.incidents.lon, demo.incidents.lat),
+        crs=4326,
+    )
+    located = gpd.sjoin(points, per_ward.to_crs(4326), predicate="within")
+    background = located[located["hotspot_id"].isna()]
+    for region in demo.regions:
+        inside = per_ward["code"].isin(region.ward_codes)
+        counts = (
+            background[background["service_code"] == region.service_code].groupby("code").size()
+        )
+        counts = counts.reindex(per_ward["code"], fill_value=0).to_numpy()
+        rate_in = counts[inside].sum() / per_ward.loc[inside, "households"].sum()
+        rate_out = counts[~inside].sum() / per_ward.loc[~inside, "households"].sum()
+        assert 3.0 < rate_in / rate_out < 5.0, region
+
+
+def test_few_wards_get_fewer_regions(wards: gpd.GeoDataFrame) -> None:
+    assert generate(wards.iloc[:29], incidents=500, surveys=0, seed=3).regions == []
+    (only,) = generate(wards.iloc[:45], incidents=500, surveys=0, seed=3).regions
+    assert set(only.ward_codes) <= set(wards["code"].iloc[:45])
+    assert generate(wards, incidents=500, surveys=0, seed=3, regions=0).regions == []
+
+
 # --- time -------------------------------------------------------------------------------------
 
 
@@ -278,6 +328,7 @@ def test_same_seed_gives_identical_data(wards: gpd.GeoDataFrame) -> None:
     assert_frame_equal(first.incidents, second.incidents)
     assert_frame_equal(first.surveys, second.surveys)
     assert first.hotspots == second.hotspots
+    assert first.regions == second.regions
 
 
 def test_another_seed_gives_other_data(wards: gpd.GeoDataFrame) -> None:
@@ -304,6 +355,7 @@ def test_empty_output(wards: gpd.GeoDataFrame) -> None:
         ({"incidents": 50}, "cannot hold 8 hotspots"),
         ({"services": []}, "non-empty"),
         ({"services": ["pothole", "pothole"]}, "repeat"),
+        ({"regions": -1}, "regions must be at least 0"),
     ],
 )
 def test_bad_arguments_are_refused(
