@@ -154,7 +154,8 @@ def generate(
     hotspots : int
         Number of hotspots to plant, at least 2 km apart, each with at least 15 incidents.
     regions : int
-        Number of regions to plant, each of a different service type: ten neighbouring
+        Number of regions to plant, each of a different service type (one without a
+        planted hotspot while there are enough): ten neighbouring
         wards where that service's incidents per household run at four times the rate
         elsewhere all period. Fewer when the wards are few (``region_count``: none under 30
         wards) or the services fewer.
@@ -181,7 +182,7 @@ def generate(
     hotspot_rng, incident_rng, survey_rng, region_rng = np.random.default_rng(seed).spawn(4)
     planted = _plant_hotspots(hotspot_rng, table, hotspots, incidents, service_weights, period)
     ordinary = incidents - sum(hotspot.count for hotspot in planted)
-    zones = _plant_regions(region_rng, table, regions, ordinary, service_weights)
+    zones = _plant_regions(region_rng, table, regions, ordinary, service_weights, planted)
     incident_frame = _generate_incidents(
         incident_rng, table, incidents, planted, zones, service_weights, period
     )
@@ -501,15 +502,25 @@ def _plant_regions(
     wanted: int,
     ordinary: int,
     service_weights: Mapping[str, float],
+    hotspots: list[PlantedHotspot],
 ) -> list[PlantedRegion]:
-    """Regions of distinct service types, sized against the ``ordinary`` incidents."""
+    """Regions of distinct service types, sized against the ``ordinary`` incidents.
+
+    A region's service is drawn from those without a planted hotspot while there are
+    enough: a burst of a hundred incidents in one ward is an outlier that dominates the
+    permutation tests of its service's ward hotspots over the whole period, and the demo
+    should show each kind of pattern where it can be seen.
+    """
     count = min(region_count(wanted, len(wards.codes)), len(service_weights))
     if count == 0:
         return []
     groups = region_wards(rng, _ward_centres_m(wards), wards.weights, count)
     options = list(service_weights)
     p = np.array(list(service_weights.values())) / sum(service_weights.values())
-    services = rng.choice(len(options), size=count, replace=False, p=p)
+    bursts = {hotspot.service_code for hotspot in hotspots}
+    quiet = np.array([code not in bursts for code in options])
+    preferred = p * quiet if quiet.sum() >= count else p
+    services = rng.choice(len(options), size=count, replace=False, p=preferred / preferred.sum())
     shares = [
         p[code] * wards.weights[group].sum() for code, group in zip(services, groups, strict=True)
     ]
