@@ -57,7 +57,7 @@ class ClusterParams:
     real concentrations cluster. On the demo data (20,000 incidents over six months on the
     354 Gauteng metro wards) a background water outage has 0.18 others within 250 m on
     average and at most 4, and the defaults recover every planted hotspot (150-400 m) with
-    an adjusted Rand index of 0.98-0.998 over 23 seeds. At 100,000 incidents 3% of the
+    an adjusted Rand index of 0.96-0.997 over 23 seeds. At 100,000 incidents 3% of the
     background outages are core points and spurious clusters appear; at 1,000,000, 76% are
     and DBSCAN joins whole suburbs. For dense data cluster a shorter window
     (``cluster_incidents(window=...)``) or raise ``min_count`` in step with the volume,
