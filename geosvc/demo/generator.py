@@ -155,10 +155,10 @@ def generate(
         Number of hotspots to plant, at least 2 km apart, each with at least 15 incidents.
     regions : int
         Number of regions to plant, each of a different service type (one without a
-        planted hotspot while there are enough): ten neighbouring
-        wards where that service's incidents per household run at four times the rate
-        elsewhere all period. Fewer when the wards are few (``region_count``: none under 30
-        wards) or the services fewer.
+        planted hotspot while there are enough): ten neighbouring wards where that
+        service's incidents per household run at four times the rate elsewhere all period.
+        Fewer when the wards are few (``region_count``: none under 30 wards) or the
+        services fewer.
 
     Returns
     -------
