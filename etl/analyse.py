@@ -4,16 +4,20 @@ from __future__ import annotations
 
 import time
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 import typer
 
 from etl.console import console, engine, fail_cleanly, new_progress
-from geosvc.analytics.allocation import read_allocations
-from geosvc.analytics.allocation_store import store_allocations
-from geosvc.analytics.live_worker import LiveClusterWorker, refresh_services
-from geosvc.analytics.run import AnalysisOptions, AnalysisSummary, run_analysis
 from geosvc.config import get_settings
 from geosvc.errors import InvalidInputError
+
+if TYPE_CHECKING:
+    from geosvc.analytics.run import AnalysisSummary
+
+# The analytics (pandas, scikit-learn, PySAL, the dbscan package) are imported inside the
+# commands that use them: the CLI imports every command's module at start, and importing
+# them there cost every `geosvc` call, `geosvc wards locate` included, over a second.
 
 clusters_app = typer.Typer(help="The war room's live clusters.", no_args_is_help=True)
 allocations_app = typer.Typer(help="Planned and delivered resources.", no_args_is_help=True)
@@ -31,6 +35,8 @@ def analyse(
     ),
 ) -> None:
     """Cluster incidents, find ward hotspots and their trends, score need, rank answers."""
+    from geosvc.analytics.run import AnalysisOptions, run_analysis
+
     options = AnalysisOptions(
         period=period,
         services=tuple(service),
@@ -79,6 +85,8 @@ def refresh(
     service: list[str] = typer.Option([], "--service", "-s", help="Service type (repeat)."),
 ) -> None:
     """Re-cluster the live clusters of every service type (or those named) once."""
+    from geosvc.analytics.live_worker import refresh_services
+
     updates = refresh_services(engine(), get_settings(), set(service) or None)
     for update in updates:
         console.print(
@@ -91,6 +99,8 @@ def refresh(
 @fail_cleanly
 def live() -> None:
     """Keep live clusters current until interrupted (the server does this by itself)."""
+    from geosvc.analytics.live_worker import LiveClusterWorker
+
     worker = LiveClusterWorker(engine(), get_settings())
     worker.start()
     console.print("keeping live clusters current; Ctrl-C to stop")
@@ -108,6 +118,9 @@ def load_allocations(
     replace: bool = typer.Option(False, help="Delete every stored allocation first."),
 ) -> None:
     """Load planned and delivered budget or units per ward, service and period."""
+    from geosvc.analytics.allocation import read_allocations
+    from geosvc.analytics.allocation_store import store_allocations
+
     frame = read_allocations(path)
     with engine().begin() as conn:
         stored = store_allocations(conn, frame, source=path.name, replace=replace)

@@ -4,19 +4,23 @@ from __future__ import annotations
 
 from importlib.resources import files
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 import typer
 
 from etl.console import console, engine, fail_cleanly
 from geosvc.config import get_settings
-from geosvc.planning.maps import LeafletAssets
-from geosvc.planning.report import ward_report
+
+if TYPE_CHECKING:
+    from geosvc.planning.maps import LeafletAssets
 
 app = typer.Typer(help="Printable reports for planners.", no_args_is_help=True)
 
 
 def vendored_leaflet() -> LeafletAssets | None:
     """The project's own Leaflet (served to the pages), or None when it is not installed."""
+    from geosvc.planning.maps import LeafletAssets
+
     folder = Path(str(files("api"))) / "web" / "static" / "vendor" / "leaflet"
     if not (folder / "leaflet.js").is_file():
         return None
@@ -41,6 +45,9 @@ def ward(
 
     The file is self-contained: the map's Leaflet is inlined, so it opens offline.
     """
+    # The report's charts and maps (matplotlib, the analytics) load only for this command.
+    from geosvc.planning.report import ward_report
+
     settings = get_settings()
     assets = vendored_leaflet()
     with engine().connect() as conn:

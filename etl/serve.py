@@ -5,7 +5,6 @@ from __future__ import annotations
 import typer
 import uvicorn
 
-from api.main import create_app
 from geosvc.config import get_settings
 
 
@@ -14,6 +13,9 @@ def serve(
     port: int | None = typer.Option(None, help="Port (default GEOSVC_PORT)."),
 ) -> None:
     """Serve the API and pages until interrupted."""
+    # Imported here, not at the top: every other command would pay for the whole API.
+    from api.main import create_app
+
     settings = get_settings()
     uvicorn.run(
         create_app(settings),
