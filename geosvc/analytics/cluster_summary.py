@@ -81,12 +81,10 @@ def summarise_clusters(members: ClusterMembers, labels: IntArray, crs: CRS) -> g
     or a LineString or Point when they are collinear or coincide. ``centroid`` is the mean
     of the members in metres, unprojected; ``radius_m`` the farthest member from it.
     """
-    order = np.flatnonzero(labels >= 0)
-    order = order[np.argsort(labels[order], kind="stable")]
+    order, starts = _runs(labels)
     if len(order) == 0:
         return empty_clusters(members.requested_at)
     grouped = labels[order]
-    starts = np.flatnonzero(np.r_[True, grouped[1:] != grouped[:-1]])
     counts = np.diff(np.r_[starts, len(order)])
     group = np.repeat(np.arange(len(starts)), counts)
     centre_x, centre_y, radius_m = _centres_and_radii(members, order, starts, counts)
@@ -123,10 +121,8 @@ def cluster_memberships(ids: IntArray, service_code: str, labels: IntArray) -> p
     0           0      pothole        [5]      1
     1           1      pothole     [3, 9]      2
     """
-    order = np.flatnonzero(labels >= 0)
-    order = order[np.argsort(labels[order], kind="stable")]
+    order, starts = _runs(labels)
     grouped = labels[order]
-    starts = np.flatnonzero(np.r_[True, grouped[1:] != grouped[:-1]]) if len(order) else order
     return pd.DataFrame(
         {
             "cluster_no": grouped[starts].astype(np.int64),
@@ -159,6 +155,15 @@ def empty_clusters(times: pd.Series) -> gpd.GeoDataFrame:
         }
     )
     return gpd.GeoDataFrame(frame, geometry="hull", crs=WGS84)
+
+
+def _runs(labels: IntArray) -> tuple[IntArray, IntArray]:
+    """Positions of the clustered points grouped by label (stable), and where each group starts."""
+    order = np.flatnonzero(labels >= 0)
+    order = order[np.argsort(labels[order], kind="stable")]
+    grouped = labels[order]
+    starts = np.flatnonzero(np.r_[True, grouped[1:] != grouped[:-1]]) if len(order) else order
+    return order, starts
 
 
 def _centres_and_radii(

@@ -36,7 +36,7 @@ from geosvc.analytics.cluster_summary import (
     empty_clusters,
     summarise_clusters,
 )
-from geosvc.analytics.dbscan import NOISE, dbscan
+from geosvc.analytics.dbscan import NOISE, dbscan, renumbered_by_first_member
 from geosvc.analytics.projection import checked_metric_crs, crs_name, metric_crs, to_metres
 from geosvc.errors import InvalidInputError
 
@@ -113,7 +113,7 @@ def dbscan_labels(x_m: npt.ArrayLike, y_m: npt.ArrayLike, params: ClusterParams)
     points = _checked_points(x_m, y_m)
     if len(points) == 0:
         return np.empty(0, dtype=np.int64)
-    return _renumbered_by_first_member(dbscan(points, params.eps_m, params.min_count))
+    return renumbered_by_first_member(dbscan(points, params.eps_m, params.min_count))
 
 
 def cluster_incidents(
@@ -258,17 +258,6 @@ def _labels_per_service(
         local = dbscan_labels(x_m[start:stop], y_m[start:stop], params[str(codes[start])])
         labels[start:stop] = np.where(local == NOISE, NOISE, local + clusters_so_far)
         clusters_so_far += int(local.max(initial=NOISE)) + 1
-    return labels
-
-
-def _renumbered_by_first_member(raw: IntArray) -> IntArray:
-    """Relabel clusters 0..k-1 in the order of their first member; noise stays -1."""
-    clustered = raw != NOISE
-    found, first = np.unique(raw[clustered], return_index=True)
-    rank = np.empty(len(found), dtype=np.int64)
-    rank[np.argsort(first)] = np.arange(len(found))
-    labels = np.full(len(raw), NOISE, dtype=np.int64)
-    labels[clustered] = rank[np.searchsorted(found, raw[clustered])]
     return labels
 
 

@@ -32,7 +32,7 @@ BoolArray = npt.NDArray[np.bool_]
 
 NOISE = -1
 
-__all__ = ["NOISE", "dbscan"]
+__all__ = ["NOISE", "dbscan", "renumbered_by_first_member"]
 
 
 def dbscan(points: FloatArray, eps: float, min_samples: int) -> IntArray:
@@ -66,18 +66,23 @@ def dbscan(points: FloatArray, eps: float, min_samples: int) -> IntArray:
     coordinates = np.ascontiguousarray(points, dtype=np.float64)
     found, core = grid.DBSCAN(coordinates, eps=float(eps), min_samples=int(min_samples))
     core = np.asarray(core, dtype=bool)
-    labels = _core_labels(np.asarray(found, dtype=np.int64), core)
+    # The core points' clusters, numbered by their smallest core point; borders come next.
+    labels = renumbered_by_first_member(np.where(core, np.asarray(found, dtype=np.int64), NOISE))
     return _with_borders(labels, coordinates, core, eps)
 
 
-def _core_labels(found: IntArray, core: BoolArray) -> IntArray:
-    """The core points' clusters numbered by their smallest core point; -1 for the others."""
-    cores = np.flatnonzero(core)
-    clusters, first = np.unique(found[cores], return_index=True)
-    rank = np.empty(len(clusters), dtype=np.int64)
-    rank[np.argsort(first)] = np.arange(len(clusters))
-    labels = np.full(len(core), NOISE, dtype=np.int64)
-    labels[cores] = rank[np.searchsorted(clusters, found[cores])]
+def renumbered_by_first_member(raw: IntArray) -> IntArray:
+    """Relabel clusters 0..k-1 in the order of their first member; noise (-1) stays -1.
+
+    >>> renumbered_by_first_member(np.array([7, -1, 3, 7, 3, 5])).tolist()
+    [0, -1, 1, 0, 1, 2]
+    """
+    clustered = raw != NOISE
+    found, first = np.unique(raw[clustered], return_index=True)
+    rank = np.empty(len(found), dtype=np.int64)
+    rank[np.argsort(first)] = np.arange(len(found))
+    labels = np.full(len(raw), NOISE, dtype=np.int64)
+    labels[clustered] = rank[np.searchsorted(found, raw[clustered])]
     return labels
 
 
