@@ -58,10 +58,11 @@ test: ## run the test suite, browser tests included (extra pytest arguments: PYT
 	bash scripts/setup.sh --browser
 	$(PYTHON) -m pytest $(PYTEST_ARGS)
 
-lint: venv ## ruff check, ruff format --check, mypy
+lint: venv ## ruff check, ruff format --check, mypy, and the import contracts of ARCHITECTURE.md
 	$(BIN)/ruff check .
 	$(BIN)/ruff format --check .
 	$(BIN)/mypy
+	$(BIN)/lint-imports
 
 bench: setup ## run the benchmarks
 	$(PYTHON) bench/run_all.py

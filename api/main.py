@@ -29,7 +29,7 @@ from api.routers import (
     warroom,
 )
 from geosvc import __version__
-from geosvc.analytics.live_worker import LiveClusterWorker
+from geosvc.analytics.jobs.live_worker import LiveClusterWorker
 from geosvc.config import Settings, get_settings
 from geosvc.db import make_engine
 from geosvc.requests.schedule import escalate_forever

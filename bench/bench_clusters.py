@@ -63,7 +63,7 @@ from sklearn.metrics import adjusted_rand_score
 from sqlalchemy import Engine, text
 
 from bench.common import ROOT, best_of, migrated_database, report
-from geosvc.analytics.clusters import ClusterParams, ClusterResult, cluster_incidents
+from geosvc.analytics.clustering.clusters import ClusterParams, ClusterResult, cluster_incidents
 from geosvc.analytics.projection import metric_crs, to_metres
 from geosvc.db import copy_rows, psycopg_connection
 from geosvc.demo.generator import DEFAULT_SERVICES, generate

@@ -32,9 +32,9 @@ from scipy import stats
 from shapely import affinity
 
 from bench.common import ROOT, best_of, report
-from geosvc.analytics.hotspots import ward_hotspots
-from geosvc.analytics.trends import hotspot_trends
-from geosvc.analytics.weights import WardWeights, ward_weights
+from geosvc.analytics.hotspots.statistics import ward_hotspots
+from geosvc.analytics.hotspots.weights import WardWeights, ward_weights
+from geosvc.analytics.trends.emerging import hotspot_trends
 
 WARDS = ROOT / "data" / "wards" / "gauteng_metros_wards_2020.geojson"
 QUARTERS = [f"{year}-Q{quarter}" for year in (2025, 2026) for quarter in (1, 2, 3, 4)]

@@ -24,8 +24,8 @@ import pandas as pd
 from sqlalchemy import Engine, text
 
 from bench.common import ROOT, best_of, migrated_database, report
-from geosvc.analytics.clusters import ClusterParams
-from geosvc.analytics.live import update_live_clusters
+from geosvc.analytics.clustering.clusters import ClusterParams
+from geosvc.analytics.jobs.live_clusters import update_live_clusters
 from geosvc.db import copy_rows, frame_rows
 from geosvc.demo.generator import DEFAULT_SERVICES, generate
 from geosvc.requests.catalogue import read_catalogue, store_catalogue

@@ -13,7 +13,7 @@ from geosvc.config import get_settings
 from geosvc.errors import InvalidInputError
 
 if TYPE_CHECKING:
-    from geosvc.analytics.run import AnalysisSummary
+    from geosvc.analytics.jobs.run import AnalysisSummary
 
 # The analytics (pandas, scikit-learn, PySAL, the dbscan package) are imported inside the
 # commands that use them: the CLI imports every command's module at start, and importing
@@ -35,7 +35,7 @@ def analyse(
     ),
 ) -> None:
     """Cluster incidents, find ward hotspots and their trends, score need, rank answers."""
-    from geosvc.analytics.run import AnalysisOptions, run_analysis
+    from geosvc.analytics.jobs.run import AnalysisOptions, run_analysis
 
     options = AnalysisOptions(
         period=period,
@@ -85,7 +85,7 @@ def refresh(
     service: list[str] = typer.Option([], "--service", "-s", help="Service type (repeat)."),
 ) -> None:
     """Re-cluster the live clusters of every service type (or those named) once."""
-    from geosvc.analytics.live_worker import refresh_services
+    from geosvc.analytics.jobs.live_worker import refresh_services
 
     updates = refresh_services(engine(), get_settings(), set(service) or None)
     for update in updates:
@@ -99,7 +99,7 @@ def refresh(
 @fail_cleanly
 def live() -> None:
     """Keep live clusters current until interrupted (the server does this by itself)."""
-    from geosvc.analytics.live_worker import LiveClusterWorker
+    from geosvc.analytics.jobs.live_worker import LiveClusterWorker
 
     worker = LiveClusterWorker(engine(), get_settings())
     worker.start()
@@ -118,8 +118,8 @@ def load_allocations(
     replace: bool = typer.Option(False, help="Delete every stored allocation first."),
 ) -> None:
     """Load planned and delivered budget or units per ward, service and period."""
-    from geosvc.analytics.allocation import read_allocations
-    from geosvc.analytics.allocation_store import store_allocations
+    from geosvc.analytics.delivery.allocation import read_allocations
+    from geosvc.analytics.repo.allocations import store_allocations
 
     frame = read_allocations(path)
     with engine().begin() as conn:

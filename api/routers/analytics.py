@@ -18,7 +18,7 @@ from api.layers import (
     HotspotsDep,
     feature_collection,
 )
-from geosvc.analytics import results
+from geosvc.analytics.repo import results
 from geosvc.features.collection import feature_page
 
 router = APIRouter(prefix="/api", tags=["analytics"])

@@ -10,7 +10,7 @@ from dataclasses import replace
 
 from sqlalchemy import Connection
 
-from geosvc.analytics.needs_components import COMPONENTS
+from geosvc.analytics.needs.components import COMPONENTS
 from geosvc.analytics.periods import parse_period
 from geosvc.errors import InvalidInputError
 from geosvc.features.collection import LayerQuery

@@ -6,7 +6,7 @@ from dataclasses import dataclass
 
 from sqlalchemy import Connection, text
 
-from geosvc.analytics.store import latest_run
+from geosvc.analytics.repo.runs import latest_run
 from geosvc.errors import NotFoundError
 
 

@@ -11,7 +11,7 @@ from typing import Any
 
 from sqlalchemy import Connection, text
 
-from geosvc.events import resume_point
+from geosvc.live.events import resume_point
 from geosvc.live.views import (
     CLUSTER_VIEW_COLUMNS,
     CLUSTER_VIEW_FROM,

@@ -26,7 +26,7 @@ from typing import Any
 import psycopg
 from sqlalchemy.engine import make_url
 
-from geosvc.events import LIVE_CHANNEL, LiveEvent
+from geosvc.live.events import LIVE_CHANNEL, LiveEvent
 
 log = logging.getLogger("geosvc.live")
 _PAGE = 500

@@ -24,7 +24,7 @@ from typing import Protocol
 
 from sqlalchemy import Engine
 
-from geosvc.events import LiveEvent, event_bounds, read_events
+from geosvc.live.events import LiveEvent, event_bounds, read_events
 from geosvc.live.hub import EventHub, Subscription, SubscriptionClosedError
 
 

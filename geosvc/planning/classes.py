@@ -6,7 +6,7 @@ maps and the printable reports, so a ward has the same colour and label everywhe
 The needs index is on an absolute 0-100 scale, comparable between services and runs, so
 its classes are fixed equal intervals of 20 rather than quantiles: a ward in the top class
 needs a lot, whatever the other wards show. Hotspot classes are those of
-``geosvc.analytics.hotspot_classes`` in a diverging palette (ColorBrewer RdBu for hot and
+``geosvc.analytics.hotspots.classes`` in a diverging palette (ColorBrewer RdBu for hot and
 cold, PRGn for Local Moran's outliers), darker at higher confidence.
 """
 
@@ -17,7 +17,7 @@ from collections.abc import Mapping
 from itertools import pairwise
 from typing import Any
 
-from geosvc.analytics.hotspot_classes import CLASSES
+from geosvc.analytics.hotspots.classes import CLASSES
 
 NEED_BREAKS: tuple[float, ...] = (0.0, 20.0, 40.0, 60.0, 80.0, 100.0)
 """Class boundaries of the needs index; class i holds scores in [b[i], b[i+1]) (the last closed)."""

@@ -11,7 +11,7 @@ from datetime import datetime, timedelta
 
 from sqlalchemy import Connection, text
 
-from geosvc.analytics.baseline import SURVEY_BASIC_LEVEL
+from geosvc.analytics.needs.baseline import SURVEY_BASIC_LEVEL
 from geosvc.analytics.periods import Period, month_series
 from geosvc.errors import InvalidInputError
 from geosvc.planning.schemas import (

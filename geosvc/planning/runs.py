@@ -4,8 +4,8 @@ from __future__ import annotations
 
 from sqlalchemy import Connection, text
 
-from geosvc.analytics import results
 from geosvc.analytics.periods import ALL, parse_period
+from geosvc.analytics.repo import results
 from geosvc.errors import NotFoundError
 from geosvc.planning.schemas import RunFacts
 

@@ -7,7 +7,7 @@ from typing import Any
 
 from sqlalchemy import Connection, text
 
-from geosvc.analytics.needs_components import COMPONENTS
+from geosvc.analytics.needs.components import COMPONENTS
 from geosvc.planning.classes import hotspot_style
 from geosvc.planning.schemas import (
     HotspotSection,

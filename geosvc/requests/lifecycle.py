@@ -14,7 +14,7 @@ from typing import Any
 from sqlalchemy import Connection, text
 
 from geosvc.errors import ConflictError, InvalidInputError
-from geosvc.events import publish_request_event
+from geosvc.live.events import publish_request_event
 from geosvc.requests.repo import RequestRecord, get_request
 from geosvc.requests.standards import Breach, DueDates, Targets, due_dates, extend_for_hold
 from geosvc.requests.transitions import Action, Resolution, Status, next_status

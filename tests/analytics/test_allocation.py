@@ -8,7 +8,7 @@ import numpy as np
 import pandas as pd
 import pytest
 
-from geosvc.analytics.allocation import ALLOCATION_COLUMNS, delivery_gaps, read_allocations
+from geosvc.analytics.delivery.allocation import ALLOCATION_COLUMNS, delivery_gaps, read_allocations
 from geosvc.errors import InvalidInputError, SourceFileError
 
 ROOT = Path(__file__).resolve().parents[2]

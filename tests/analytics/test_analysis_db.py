@@ -9,12 +9,12 @@ import geopandas as gpd
 import pytest
 from sqlalchemy import Connection, text
 
-from geosvc.analytics.allocation import read_allocations
-from geosvc.analytics.allocation_store import store_allocations
-from geosvc.analytics.clusters import ClusterParams
-from geosvc.analytics.live import update_live_clusters
-from geosvc.analytics.results import explain_need, greatest_needs
-from geosvc.analytics.run import AnalysisOptions, run_analysis
+from geosvc.analytics.clustering.clusters import ClusterParams
+from geosvc.analytics.delivery.allocation import read_allocations
+from geosvc.analytics.jobs.live_clusters import update_live_clusters
+from geosvc.analytics.jobs.run import AnalysisOptions, run_analysis
+from geosvc.analytics.repo.allocations import store_allocations
+from geosvc.analytics.repo.results import explain_need, greatest_needs
 from geosvc.config import Settings
 from geosvc.demo.generator import generate, hotspots_to_geojson
 from geosvc.demo.store import store_demo, write_demo_files

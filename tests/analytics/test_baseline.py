@@ -8,7 +8,7 @@ import numpy as np
 import pandas as pd
 import pytest
 
-from geosvc.analytics.baseline import (
+from geosvc.analytics.needs.baseline import (
     CENSUS_BELOW_BASIC,
     NOT_COUNTED,
     SURVEY_BASIC_LEVEL,

@@ -9,7 +9,12 @@ import pandas as pd
 import pytest
 from pyproj import CRS
 
-from geosvc.analytics.clusters import ClusterParams, cluster_incidents, metric_crs, to_metres
+from geosvc.analytics.clustering.clusters import (
+    ClusterParams,
+    cluster_incidents,
+    metric_crs,
+    to_metres,
+)
 from geosvc.analytics.projection import from_metres
 from geosvc.errors import InvalidInputError
 

@@ -12,9 +12,9 @@ import pytest
 from pyproj import Geod
 from sklearn.metrics import adjusted_rand_score
 
-from geosvc.analytics.clusters import ClusterResult, cluster_incidents
-from geosvc.analytics.hotspots import ward_hotspots
-from geosvc.analytics.weights import ward_weights
+from geosvc.analytics.clustering.clusters import ClusterResult, cluster_incidents
+from geosvc.analytics.hotspots.statistics import ward_hotspots
+from geosvc.analytics.hotspots.weights import ward_weights
 from geosvc.demo.generator import DemoData, generate
 
 WARDS_FILE = Path(__file__).resolve().parents[2] / "data/wards/gauteng_metros_wards_2020.geojson"

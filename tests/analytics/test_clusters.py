@@ -14,8 +14,7 @@ from scipy.spatial.distance import cdist
 from sklearn.cluster import DBSCAN
 from sklearn.metrics import adjusted_rand_score
 
-from geosvc.analytics.cluster_inputs import IncidentPoints
-from geosvc.analytics.clusters import (
+from geosvc.analytics.clustering.clusters import (
     ClusterParams,
     ClusterResult,
     cluster_incidents,
@@ -23,6 +22,7 @@ from geosvc.analytics.clusters import (
     summarise_points,
     to_metres,
 )
+from geosvc.analytics.clustering.inputs import IncidentPoints
 from geosvc.analytics.projection import from_metres
 
 UTM_35S = CRS.from_epsg(32735)

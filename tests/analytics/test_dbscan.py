@@ -8,7 +8,7 @@ from hypothesis import given, settings
 from hypothesis import strategies as st
 from sklearn.cluster import DBSCAN
 
-from geosvc.analytics.dbscan import dbscan
+from geosvc.analytics.clustering.dbscan import dbscan
 from geosvc.errors import InvalidInputError
 
 # eps^2 is 20.5 grid steps^2 and grid distances^2 are whole steps^2, so no pair is exactly

@@ -15,9 +15,9 @@ from numpy.testing import assert_allclose
 from scipy import stats
 from shapely.geometry import box
 
-from geosvc.analytics.hotspot_values import NO_HOUSEHOLDS
-from geosvc.analytics.hotspots import CLASSES, COLUMNS, ISLAND, ISOLATED, ward_hotspots
-from geosvc.analytics.weights import WardWeights, ward_weights
+from geosvc.analytics.hotspots.statistics import CLASSES, COLUMNS, ISLAND, ISOLATED, ward_hotspots
+from geosvc.analytics.hotspots.values import NO_HOUSEHOLDS
+from geosvc.analytics.hotspots.weights import WardWeights, ward_weights
 from geosvc.errors import InvalidInputError
 
 WARDS = Path(__file__).resolve().parents[2] / "data" / "wards" / "gauteng_metros_wards_2020.geojson"

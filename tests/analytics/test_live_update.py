@@ -8,9 +8,9 @@ import pandas as pd
 import shapely
 from sqlalchemy import Connection, text
 
-from geosvc.analytics.clusters import ClusterParams, cluster_incidents
-from geosvc.analytics.inputs import IncidentFilter, read_incident_points, read_incidents
-from geosvc.analytics.live import update_live_clusters
+from geosvc.analytics.clustering.clusters import ClusterParams, cluster_incidents
+from geosvc.analytics.jobs.live_clusters import update_live_clusters
+from geosvc.analytics.repo.inputs import IncidentFilter, read_incident_points, read_incidents
 
 NOW = datetime.now(UTC).replace(microsecond=0)
 PARAMS = ClusterParams(eps_m=250, min_count=5)

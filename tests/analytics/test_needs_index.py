@@ -7,7 +7,7 @@ import pandas as pd
 import pytest
 from numpy.testing import assert_allclose
 
-from geosvc.analytics.needs_index import (
+from geosvc.analytics.needs.index import (
     COMPONENTS,
     DEFAULT_WEIGHTS,
     default_caps,

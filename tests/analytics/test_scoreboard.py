@@ -9,7 +9,7 @@ import numpy as np
 import pandas as pd
 import pytest
 
-from geosvc.analytics.scoreboard import scoreboard
+from geosvc.analytics.scoreboard.measures import scoreboard
 from geosvc.errors import InvalidInputError
 
 START = pd.Timestamp("2026-03-02 08:00", tz="Africa/Johannesburg")

@@ -12,8 +12,8 @@ import shapely
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from geosvc.analytics.clusters import ClusterParams, cluster_incidents
-from geosvc.analytics.tracking import track_clusters
+from geosvc.analytics.clustering.clusters import ClusterParams, cluster_incidents
+from geosvc.analytics.clustering.tracking import track_clusters
 from geosvc.errors import InvalidInputError
 
 WATER = "water_leak"

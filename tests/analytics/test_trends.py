@@ -8,7 +8,7 @@ import pytest
 from numpy.testing import assert_allclose
 from scipy import stats
 
-from geosvc.analytics.trends import TREND_COLUMNS, hotspot_trends, mann_kendall
+from geosvc.analytics.trends.emerging import TREND_COLUMNS, hotspot_trends, mann_kendall
 from geosvc.errors import InvalidInputError
 
 PERIODS = [f"{year}-Q{quarter}" for year in (2024, 2025, 2026) for quarter in (1, 2, 3, 4)][:10]

@@ -12,7 +12,7 @@ import httpx
 import pytest
 from sqlalchemy import Connection, create_engine
 
-from geosvc.analytics.run import AnalysisOptions, run_analysis
+from geosvc.analytics.jobs.run import AnalysisOptions, run_analysis
 from geosvc.auth import Role, create_key
 from geosvc.config import Settings
 from geosvc.demo.generator import generate, hotspots_to_geojson

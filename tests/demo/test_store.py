@@ -8,7 +8,7 @@ from pathlib import Path
 import geopandas as gpd
 from sqlalchemy import Connection, text
 
-from geosvc.analytics.run import run_incident_rates
+from geosvc.analytics.jobs.run import run_incident_rates
 from geosvc.demo.generator import generate, hotspots_to_geojson
 from geosvc.demo.store import store_demo, write_demo_files
 

@@ -14,7 +14,7 @@ import pyogrio
 import pytest
 from sqlalchemy import Connection
 
-from geosvc.analytics.run import AnalysisOptions, run_analysis
+from geosvc.analytics.jobs.run import AnalysisOptions, run_analysis
 from geosvc.config import Settings
 from geosvc.demo.generator import generate, hotspots_to_geojson
 from geosvc.demo.store import store_demo, write_demo_files

@@ -10,11 +10,11 @@ import pytest
 from sqlalchemy import Connection, text
 from sqlalchemy import event as sqlalchemy_event
 
-from geosvc.analytics.clusters import ClusterParams
-from geosvc.analytics.live import update_live_clusters
-from geosvc.analytics.live_worker import _request_event_id, services_of
+from geosvc.analytics.clustering.clusters import ClusterParams
+from geosvc.analytics.jobs.live_clusters import update_live_clusters
+from geosvc.analytics.jobs.live_worker import _request_event_id, services_of
 from geosvc.errors import InvalidInputError
-from geosvc.events import (
+from geosvc.live.events import (
     LIVE_CHANNEL,
     Topic,
     event_bounds,

@@ -9,7 +9,7 @@ from collections.abc import Awaitable, Callable
 import pytest
 from sqlalchemy import text
 
-from geosvc.events import LiveEvent, publish
+from geosvc.live.events import LiveEvent, publish
 from geosvc.live.hub import APPLICATION_NAME, EventHub, Subscription, SubscriptionClosedError
 from tests.live.conftest import LiveDb
 

@@ -6,7 +6,7 @@ import asyncio
 from collections.abc import AsyncIterator
 from datetime import UTC, datetime
 
-from geosvc.events import LiveEvent
+from geosvc.live.events import LiveEvent
 from geosvc.live.hub import EventHub
 from geosvc.live.stream import StreamOptions, event_stream, format_event
 

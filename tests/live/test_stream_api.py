@@ -10,7 +10,7 @@ import httpx
 import pytest
 from sqlalchemy import text
 
-from geosvc.events import event_bounds, publish
+from geosvc.live.events import event_bounds, publish
 from geosvc.live.hub import APPLICATION_NAME
 from tests.conftest import LiveServer
 from tests.live.conftest import PERSONAL, LiveDb, lodge

@@ -10,7 +10,7 @@ from datetime import datetime
 
 import pandas as pd
 
-from geosvc.analytics.hotspot_values import rates_per_1000
+from geosvc.analytics.hotspots.values import rates_per_1000
 
 KEYS = ["ward_code", "service"]
 

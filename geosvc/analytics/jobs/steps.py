@@ -12,17 +12,18 @@ import geopandas as gpd
 import pandas as pd
 from sqlalchemy import Connection, text
 
-from geosvc.analytics.allocation import ALLOCATION_COLUMNS, delivery_gaps
-from geosvc.analytics.baseline import census_shares, survey_shares
-from geosvc.analytics.clusters import cluster_incidents
-from geosvc.analytics.hotspots import ward_hotspots
-from geosvc.analytics.inputs import read_indicators, read_scoreboard_requests
-from geosvc.analytics.live import cluster_params
-from geosvc.analytics.need_inputs import raw_components
-from geosvc.analytics.needs_index import needs_index
+from geosvc.analytics.clustering.clusters import cluster_incidents
+from geosvc.analytics.clustering.tracking import track_clusters
+from geosvc.analytics.delivery.allocation import ALLOCATION_COLUMNS, delivery_gaps
+from geosvc.analytics.hotspots.statistics import ward_hotspots
+from geosvc.analytics.hotspots.weights import WardWeights, ward_weights
+from geosvc.analytics.jobs.live_clusters import cluster_params
+from geosvc.analytics.needs.baseline import census_shares, survey_shares
+from geosvc.analytics.needs.index import needs_index
+from geosvc.analytics.needs.inputs import raw_components
 from geosvc.analytics.periods import Period, month_series
-from geosvc.analytics.scoreboard import scoreboard
-from geosvc.analytics.store import (
+from geosvc.analytics.repo.inputs import read_indicators, read_scoreboard_requests
+from geosvc.analytics.repo.runs import (
     CLUSTER_COLUMNS,
     GAP_COLUMNS,
     HOTSPOT_COLUMNS,
@@ -34,9 +35,8 @@ from geosvc.analytics.store import (
     write_needs,
     write_scoreboard,
 )
-from geosvc.analytics.tracking import track_clusters
-from geosvc.analytics.trends import hotspot_trends
-from geosvc.analytics.weights import WardWeights, ward_weights
+from geosvc.analytics.scoreboard.measures import scoreboard
+from geosvc.analytics.trends.emerging import hotspot_trends
 from geosvc.config import Settings
 from geosvc.errors import InvalidInputError
 from geosvc.requests.working_days import WorkingCalendar, calendar_for

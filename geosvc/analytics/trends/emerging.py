@@ -43,7 +43,7 @@ import numpy.typing as npt
 import pandas as pd
 from scipy import stats  # type: ignore[import-untyped]  # scipy ships no stubs
 
-from geosvc.analytics.hotspot_classes import CLASSES, COLD_CLASSES, HOT_CLASSES
+from geosvc.analytics.hotspots.classes import CLASSES, COLD_CLASSES, HOT_CLASSES
 from geosvc.errors import InvalidInputError
 
 TREND_COLUMNS = (

@@ -15,7 +15,8 @@ import pandas as pd
 import shapely
 from sqlalchemy import Connection, text
 
-from geosvc.analytics import hotspots, trends
+from geosvc.analytics.hotspots import statistics as hotspots
+from geosvc.analytics.trends import emerging as trends
 from geosvc.db import copy_rows, frame_rows
 
 HOTSPOT_COLUMNS = ("service", "period", *hotspots.COLUMNS)

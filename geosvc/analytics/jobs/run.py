@@ -16,11 +16,11 @@ from typing import Any
 import pandas as pd
 from sqlalchemy import Connection, text
 
-from geosvc.analytics import steps
-from geosvc.analytics.inputs import read_incidents, read_wards, service_groups
+from geosvc.analytics.jobs import steps
+from geosvc.analytics.needs.rates import incident_rates, quarter
 from geosvc.analytics.periods import parse_period
-from geosvc.analytics.rates import incident_rates, quarter
-from geosvc.analytics.store import finish_run, prune_runs, start_run
+from geosvc.analytics.repo.inputs import read_incidents, read_wards, service_groups
+from geosvc.analytics.repo.runs import finish_run, prune_runs, start_run
 from geosvc.config import Settings
 from geosvc.db import copy_rows, frame_rows
 from geosvc.errors import InvalidInputError

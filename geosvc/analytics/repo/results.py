@@ -12,9 +12,9 @@ from typing import Any
 import pandas as pd
 from sqlalchemy import Connection, text
 
-from geosvc.analytics.needs_components import COMPONENTS
-from geosvc.analytics.needs_index import greatest_need
-from geosvc.analytics.store import latest_run
+from geosvc.analytics.needs.components import COMPONENTS
+from geosvc.analytics.needs.index import greatest_need
+from geosvc.analytics.repo.runs import latest_run
 from geosvc.errors import NotFoundError
 
 

@@ -16,7 +16,7 @@ from collections.abc import Mapping
 import numpy as np
 import pandas as pd
 
-from geosvc.analytics.needs_components import (
+from geosvc.analytics.needs.components import (
     CAP_QUANTILE,
     COMPONENTS,
     DEFAULT_WEIGHTS,

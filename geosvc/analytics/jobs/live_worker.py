@@ -20,9 +20,9 @@ from datetime import timedelta
 import psycopg
 from sqlalchemy import Engine, text
 
-from geosvc.analytics.live import LiveUpdate, cluster_params, update_live_clusters
+from geosvc.analytics.jobs.live_clusters import LiveUpdate, cluster_params, update_live_clusters
 from geosvc.config import Settings
-from geosvc.events import LIVE_CHANNEL, Topic, prune_events
+from geosvc.live.events import LIVE_CHANNEL, Topic, prune_events
 
 log = logging.getLogger("geosvc.live")
 _GATHER_S = 0.05  # after a first event, wait this long for others sent with it

@@ -9,7 +9,7 @@ budget (1.15 s before these steps), because each step does only what a change ne
 
 1. read only the ids and positions of the incidents, packed by PostgreSQL into one binary
    value (``read_incident_points``), not 100,000 rows of Python tuples;
-2. DBSCAN in metres (``cluster_points``) with ``geosvc.analytics.dbscan``, which gives
+2. DBSCAN in metres (``cluster_points``) with ``geosvc.analytics.clustering.dbscan``, which gives
    scikit-learn's labels from a grid-based DBSCAN, without listing every pair of
    neighbours;
 3. match the clusters' members to the stored clusters (``track_clusters``) so every cluster
@@ -33,17 +33,22 @@ import numpy as np
 import pandas as pd
 from sqlalchemy import Connection, text
 
-from geosvc.analytics.clusters import (
+from geosvc.analytics.clustering.clusters import (
     ClusterParams,
     PointClusters,
     cluster_points,
     summarise_points,
 )
-from geosvc.analytics.inputs import IncidentFilter, read_incident_points, read_incidents
-from geosvc.analytics.store import CLUSTER_COLUMNS, PLACEHOLDER_KEY, cluster_rows, with_real_keys
-from geosvc.analytics.tracking import track_clusters
+from geosvc.analytics.clustering.tracking import track_clusters
+from geosvc.analytics.repo.inputs import IncidentFilter, read_incident_points, read_incidents
+from geosvc.analytics.repo.runs import (
+    CLUSTER_COLUMNS,
+    PLACEHOLDER_KEY,
+    cluster_rows,
+    with_real_keys,
+)
 from geosvc.config import Settings
-from geosvc.events import Topic, publish_many
+from geosvc.live.events import Topic, publish_many
 from geosvc.live.views import cluster_views
 
 CLOSED_RETENTION = timedelta(days=1)

@@ -2,11 +2,11 @@
 
 A cluster is a place where one service keeps failing: a burst main, a blocked sewer line, a
 dead transformer. Incidents are projected once to a UTM zone chosen for the whole input
-(``metric_crs``) and clustered per service type with DBSCAN (``geosvc.analytics.dbscan``,
+(``metric_crs``) and clustered per service type with DBSCAN (``geosvc.analytics.clustering.dbscan``,
 which gives scikit-learn's labels faster), so ``eps_m`` is a true distance in metres.
 Cluster numbers are deterministic and independent of row order: service types in sorted
 order, and within one the cluster holding the smallest incident id first. The summary of
-each cluster (hull, centroid, wards, times) is built in ``geosvc.analytics.cluster_summary``;
+each cluster (hull, centroid, wards, times) is built in ``geosvc.analytics.clustering.summary``;
 ``cluster_points`` clusters one service type's points without summaries, and
 ``summarise_points`` summarises only the clusters asked for (the live update's path).
 """
@@ -23,20 +23,20 @@ import numpy.typing as npt
 import pandas as pd
 from pyproj import CRS
 
-from geosvc.analytics.cluster_inputs import (
+from geosvc.analytics.clustering.dbscan import NOISE, dbscan, renumbered_by_first_member
+from geosvc.analytics.clustering.inputs import (
     ClusterParams,
     IncidentPoints,
     check_incidents,
     effective_params,
     in_window,
 )
-from geosvc.analytics.cluster_summary import (
+from geosvc.analytics.clustering.summary import (
     ClusterMembers,
     cluster_memberships,
     empty_clusters,
     summarise_clusters,
 )
-from geosvc.analytics.dbscan import NOISE, dbscan, renumbered_by_first_member
 from geosvc.analytics.projection import checked_metric_crs, crs_name, metric_crs, to_metres
 from geosvc.errors import InvalidInputError
 

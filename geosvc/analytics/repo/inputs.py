@@ -17,7 +17,7 @@ import pyarrow as pa
 import shapely
 from sqlalchemy import Connection, text
 
-from geosvc.analytics.cluster_inputs import IncidentPoints
+from geosvc.analytics.clustering.inputs import IncidentPoints
 from geosvc.analytics.periods import Period
 from geosvc.db import psycopg_connection
 from geosvc.requests.working_days import WorkingCalendar

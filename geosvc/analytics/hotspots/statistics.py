@@ -26,7 +26,7 @@ import numpy.typing as npt
 import pandas as pd
 from scipy import stats  # type: ignore[import-untyped]  # scipy ships no stubs
 
-from geosvc.analytics.hotspot_classes import (
+from geosvc.analytics.hotspots.classes import (
     CLASSES,
     COLD_CLASSES,
     CONFIDENCE,
@@ -34,8 +34,8 @@ from geosvc.analytics.hotspot_classes import (
     class_label,
     confidence_levels,
 )
-from geosvc.analytics.hotspot_values import NO_HOUSEHOLDS, FloatArray, rates_per_1000, ward_table
-from geosvc.analytics.weights import WardWeights
+from geosvc.analytics.hotspots.values import NO_HOUSEHOLDS, FloatArray, rates_per_1000, ward_table
+from geosvc.analytics.hotspots.weights import WardWeights
 from geosvc.errors import InvalidInputError
 
 __all__ = [

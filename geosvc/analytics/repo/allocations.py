@@ -5,7 +5,7 @@ from __future__ import annotations
 import pandas as pd
 from sqlalchemy import Connection, text
 
-from geosvc.analytics.allocation import ALLOCATION_COLUMNS
+from geosvc.analytics.delivery.allocation import ALLOCATION_COLUMNS
 from geosvc.errors import InvalidInputError
 
 _UPSERT = f"""

@@ -1,0 +1,1 @@
+"""Resource allocations against need: planned and delivered, and the gaps. Pure."""

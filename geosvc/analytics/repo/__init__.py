@@ -1,0 +1,2 @@
+"""The analytics' database I/O: inputs read as frames, runs and their results stored and
+read back."""

@@ -1,0 +1,1 @@
+"""The municipal scoreboard: how a municipality answers its residents' requests. Pure."""

@@ -1,0 +1,1 @@
+"""Emerging and fading hotspots over a series of periods. Pure."""
