@@ -31,9 +31,9 @@ def _docstrings(tree: ast.AST) -> set[int]:
     ids: set[int] = set()
     for node in ast.walk(tree):
         body = getattr(node, "body", None)
-        if isinstance(body, list) and body and isinstance(body[0], ast.Expr):
-            if isinstance(body[0].value, ast.Constant) and isinstance(body[0].value.value, str):
-                ids.add(id(body[0].value))
+        first = body[0] if isinstance(body, list) and body else None
+        if isinstance(first, ast.Expr) and isinstance(first.value, ast.Constant):
+            ids.add(id(first.value))
     return ids
 
 
@@ -42,9 +42,10 @@ def sql_strings(path: Path) -> Iterator[tuple[int, str]]:
     tree = ast.parse(path.read_text(encoding="utf-8"))
     skip = _docstrings(tree)
     for node in ast.walk(tree):
-        if isinstance(node, ast.Constant) and isinstance(node.value, str) and id(node) not in skip:
-            if SQL.search(node.value):
-                yield node.lineno, " ".join(node.value.split())[:60]
+        if not isinstance(node, ast.Constant) or id(node) in skip:
+            continue
+        if isinstance(node.value, str) and SQL.search(node.value):
+            yield node.lineno, " ".join(node.value.split())[:60]
 
 
 def may_hold_sql(relative: str) -> bool:
