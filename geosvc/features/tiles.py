@@ -1,9 +1,9 @@
 """Mapbox vector tiles cut by PostGIS (``ST_AsMVT``) for the incident, survey and ward layers.
 
-The SQL is ``repo.tiles``'s. Below ``aggregate_below_zoom`` a point layer is
-counted in grid cells of a few pixels (an EPSG:3857 grid aligned with the tile's edges,
-each cell drawn at its centre with a ``count``), so a z8 tile over a metro of a million
-incidents is a few hundred counted cells instead of every point.
+Below ``aggregate_below_zoom`` a point layer is counted in grid cells of a few pixels (an
+EPSG:3857 grid aligned with the tile's edges, each cell drawn at its centre with a
+``count``), so a z8 tile over a metro of a million incidents is a few hundred counted cells
+instead of every point. The SQL that cuts them is in ``repo.tiles``.
 """
 
 from __future__ import annotations
