@@ -17,8 +17,9 @@ from api.deps import ConnectionDep
 from api.filters import layer_filters, paging
 from geosvc.auth import Principal, Role
 from geosvc.features import areas, clusters, incidents, survey_points
-from geosvc.features.collection import FeaturePage, LayerQuery
+from geosvc.features.collection import FeaturePage
 from geosvc.features.filters import DEFAULT_PAGE_SIZE, MAX_PAGE_SIZE, FeatureFilters, Filter, Paging
+from geosvc.features.repo.layer_query import LayerQuery
 
 LINK_TYPE = "application/json"
 

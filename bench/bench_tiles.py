@@ -30,6 +30,7 @@ from geosvc.db import copy_rows, frame_rows
 from geosvc.demo.generator import generate
 from geosvc.features import tiles
 from geosvc.features.filters import FeatureFilters
+from geosvc.features.repo import tiles as tile_repo
 from geosvc.features.settings import TileSettings
 from geosvc.requests.catalogue import read_catalogue, store_catalogue
 from geosvc.wards.loader import load_wards
@@ -42,18 +43,18 @@ _SNAPPED = f"""
 WITH cells AS MATERIALIZED (
     SELECT ST_SnapToGrid(ST_Transform(r.geom, 3857), :grid, :grid, :cell, :cell) AS cell,
            count(*) AS count
-    FROM service_request AS r WHERE r.geom && ST_Transform({tiles.TILE_3857}, 4326) GROUP BY 1
+    FROM service_request AS r WHERE r.geom && ST_Transform({tile_repo.TILE_3857}, 4326) GROUP BY 1
 )
 SELECT ST_AsMVT(f, 'incidents', 4096, 'geom') FROM (
-    SELECT ST_AsMVTGeom(cell, {tiles.TILE_3857}, 4096, 0, true) AS geom, count FROM cells
+    SELECT ST_AsMVTGeom(cell, {tile_repo.TILE_3857}, 4096, 0, true) AS geom, count FROM cells
 ) AS f WHERE f.geom IS NOT NULL
 """
 _BASELINE = f"""
 SELECT ST_AsMVT(f, 'incidents', 4096, 'geom') FROM (
-    SELECT ST_AsMVTGeom(ST_Transform(r.geom, 3857), {tiles.TILE_3857}, 4096, 64, true) AS geom,
-           {tiles.INCIDENTS.properties}
-    FROM {tiles.INCIDENTS.source}
-    WHERE r.geom && {tiles.BOX_4326}
+    SELECT ST_AsMVTGeom(ST_Transform(r.geom, 3857), {tile_repo.TILE_3857}, 4096, 64, true) AS geom,
+           {tiles.INCIDENTS.rows.properties}
+    FROM {tiles.INCIDENTS.rows.source}
+    WHERE r.geom && {tile_repo.BOX_4326}
 ) AS f WHERE f.geom IS NOT NULL
 """
 

@@ -36,8 +36,9 @@ from api.layers import (
     survey_reader,
     wards_layer,
 )
-from geosvc.features.collection import LayerQuery, feature_page
+from geosvc.features.collection import feature_page
 from geosvc.features.export import ExportFormat, export_layer
+from geosvc.features.repo.layer_query import LayerQuery
 
 router = APIRouter(prefix="/api", tags=["map layers"])
 

@@ -10,29 +10,20 @@ from dataclasses import replace
 
 from sqlalchemy import Connection
 
-from geosvc.analytics.needs.components import COMPONENTS
 from geosvc.analytics.periods import parse_period
 from geosvc.errors import InvalidInputError
-from geosvc.features.collection import LayerQuery
 from geosvc.features.filters import FeatureFilters, Filter
 from geosvc.features.names import check_names
+from geosvc.features.repo.areas import hotspots_layer, needs_layer, wards_layer
+from geosvc.features.repo.clauses import (
+    LayerFilters,
+    any_of,
+    in_bbox,
+    in_municipality,
+    period_label,
+)
+from geosvc.features.repo.layer_query import LayerQuery
 from geosvc.features.runs import newest_run
-from geosvc.features.sql import Clause, LayerFilters, Where, any_of, in_bbox, in_municipality
-from geosvc.wards.repo import simplified_sql
-
-
-def period_label(column: str) -> Clause:
-    """The stored result's period label is the filter's (set by the layer when absent)."""
-
-    def clause(filters: FeatureFilters, where: Where) -> None:
-        if filters.period is not None:
-            where.add(f"{column} = :period_label", period_label=filters.period.label)
-
-    return clause
-
-
-def _outline(column: str, simplify_m: float | None) -> str:
-    return f"ST_Multi({simplified_sql(column)})" if simplify_m else column
 
 
 def _with_run_period(conn: Connection, filters: FeatureFilters) -> tuple[int, FeatureFilters]:
@@ -50,8 +41,6 @@ WARD_FILTERS = LayerFilters(
         Filter.BBOX: in_bbox("w.geom", points=False),
     },
 )
-WARD_PROPERTIES = """w.code, w.name, w.ward_no, w.municipality_code, w.municipality_name,
-    w.district, w.province, w.households, w.population, w.area_ha, w.demarcation_year"""
 
 
 def wards_query(
@@ -60,17 +49,7 @@ def wards_query(
     """The wards matching ``filters`` by code, outlines simplified to ``simplify_m`` metres."""
     where = WARD_FILTERS.where(filters)
     check_names(conn, filters)
-    return LayerQuery(
-        layer="wards",
-        properties=WARD_PROPERTIES,
-        source="ward AS w",
-        where=where,
-        order="w.code",
-        id_column="code",
-        geometry=_outline("w.geom", simplify_m),
-        geometry_type="MultiPolygon",
-        params={"tolerance_m": simplify_m},
-    )
+    return wards_layer(where, simplify_m)
 
 
 HOTSPOT_FILTERS = LayerFilters(
@@ -83,9 +62,6 @@ HOTSPOT_FILTERS = LayerFilters(
         Filter.BBOX: in_bbox("w.geom", points=False),
     },
 )
-HOTSPOT_PROPERTIES = """h.ward_code, w.name AS ward_name, w.municipality_code, h.service,
-    h.period, h.statistic, h.incidents, h.households, h.value, h.z, h.p_norm, h.p_sim, h.q,
-    h.class, h.confidence, h.island, h.excluded"""
 
 
 def hotspots_query(
@@ -103,19 +79,8 @@ def hotspots_query(
         )
     run_id, filters = _with_run_period(conn, filters)
     where = HOTSPOT_FILTERS.where(filters)
-    where.add("h.run_id = :run AND h.statistic = :statistic", run=run_id, statistic=statistic)
     check_names(conn, filters)
-    return LayerQuery(
-        layer="hotspots",
-        properties=HOTSPOT_PROPERTIES,
-        source="ward_hotspot AS h JOIN ward AS w ON w.code = h.ward_code",
-        where=where,
-        order="h.ward_code",
-        id_column="ward_code",
-        geometry=_outline("w.geom", simplify_m),
-        geometry_type="MultiPolygon",
-        params={"tolerance_m": simplify_m},
-    )
+    return hotspots_layer(where, run_id, statistic, simplify_m)
 
 
 NEED_FILTERS = LayerFilters(
@@ -128,14 +93,6 @@ NEED_FILTERS = LayerFilters(
         Filter.BBOX: in_bbox("w.geom", points=False),
     },
 )
-_COMPONENT_COLUMNS = ",\n    ".join(
-    f"CAST(n.components->>'{name}_{part}' AS float8) AS {name}_{part}"
-    for name in COMPONENTS
-    for part in ("raw", "norm", "contribution")
-)
-NEED_PROPERTIES = f"""n.ward_code, w.name AS ward_name, w.municipality_code, n.service,
-    n.period, n.score, n.rank, n.coverage,
-    {_COMPONENT_COLUMNS}"""
 
 
 def needs_query(
@@ -144,16 +101,5 @@ def needs_query(
     """The needs index of the newest run per ward and service, with each component."""
     run_id, filters = _with_run_period(conn, filters)
     where = NEED_FILTERS.where(filters)
-    where.add("n.run_id = :run", run=run_id)
     check_names(conn, filters)
-    return LayerQuery(
-        layer="needs",
-        properties=NEED_PROPERTIES,
-        source="ward_need AS n JOIN ward AS w ON w.code = n.ward_code",
-        where=where,
-        order="n.service, n.rank NULLS LAST, n.ward_code",
-        id_column="ward_code",
-        geometry=_outline("w.geom", simplify_m),
-        geometry_type="MultiPolygon",
-        params={"tolerance_m": simplify_m},
-    )
+    return needs_layer(where, run_id, simplify_m)

@@ -22,9 +22,9 @@ import geopandas as gpd
 import pandas as pd
 import pyogrio
 import shapely
-from sqlalchemy import Connection, CursorResult, text
+from sqlalchemy import Connection, CursorResult
 
-from geosvc.features.collection import LayerQuery
+from geosvc.features.repo.layer_query import LayerQuery, csv_geometry, stream_rows, wkb_geometry
 
 CHUNK_ROWS = 20_000
 # PostgreSQL type OIDs of the columns that keep their type in a GeoPackage.
@@ -69,21 +69,9 @@ def export_layer(
     return ExportFile(path, rows, filename, fmt.media_type)
 
 
-def _stream(conn: Connection, query: LayerQuery, geometry: str) -> CursorResult[Any]:
-    return conn.execute(
-        text(query.select(geometry)),
-        query.bound,
-        execution_options={"stream_results": True, "yield_per": CHUNK_ROWS},
-    )
-
-
 def write_csv(conn: Connection, query: LayerQuery, path: Path) -> int:
     """Every feature of ``query`` as CSV with a header row; returns how many."""
-    if query.geometry_type == "Point":
-        geometry = f"ST_X({query.geometry}) AS lon, ST_Y({query.geometry}) AS lat"
-    else:
-        geometry = f"ST_AsText({query.geometry}) AS wkt"
-    result = _stream(conn, query, geometry)
+    result = stream_rows(conn, query, csv_geometry(query), CHUNK_ROWS)
     count = 0
     with path.open("w", newline="", encoding="utf-8") as handle:
         writer = csv.writer(handle)
@@ -115,7 +103,7 @@ def csv_value(value: object) -> object:
 
 def write_gpkg(conn: Connection, query: LayerQuery, path: Path) -> int:
     """Every feature of ``query`` as one GeoPackage layer named after it; returns how many."""
-    result = _stream(conn, query, f"ST_AsBinary({query.geometry}) AS geometry")
+    result = stream_rows(conn, query, wkb_geometry(query), CHUNK_ROWS)
     names = list(result.keys())
     types: list[int] = [column[1] for column in result.cursor.description]  # type: ignore[misc]
     count = 0

@@ -11,10 +11,9 @@ from datetime import UTC, datetime
 
 from sqlalchemy import Connection
 
-from geosvc.features.collection import LayerQuery
 from geosvc.features.filters import FeatureFilters, Filter
 from geosvc.features.names import check_names
-from geosvc.features.sql import (
+from geosvc.features.repo.clauses import (
     LayerFilters,
     any_of,
     in_bbox,
@@ -23,9 +22,9 @@ from geosvc.features.sql import (
     status_in,
     within_period,
 )
-from geosvc.requests.repo import overdue_sql
+from geosvc.features.repo.incidents import LAYER, incidents_layer
+from geosvc.features.repo.layer_query import LayerQuery
 
-LAYER = "incidents"
 FILTERS = LayerFilters(
     LAYER,
     {
@@ -37,14 +36,6 @@ FILTERS = LayerFilters(
         Filter.BBOX: in_bbox("r.geom", points=True),
     },
 )
-SOURCE = """service_request AS r
-    JOIN service_type AS t ON t.code = r.service_code
-    LEFT JOIN ward AS w ON w.code = r.ward_code"""
-OVERDUE = f"coalesce({overdue_sql(':now')}, false)"
-PROPERTIES = f"""r.reference, r.service_code, t.name AS service_name,
-    t.group_name AS service_group, r.kind, r.status, r.channel, r.ward_code,
-    w.name AS ward_name, w.municipality_code, r.requested_at, r.due_at, r.closed_at,
-    {OVERDUE} AS overdue"""
 
 
 def incidents_query(
@@ -56,14 +47,4 @@ def incidents_query(
     """
     where = FILTERS.where(filters)
     check_names(conn, filters)
-    return LayerQuery(
-        layer=LAYER,
-        properties=PROPERTIES,
-        source=SOURCE,
-        where=where,
-        order="r.requested_at DESC, r.id DESC",
-        id_column="reference",
-        geometry="r.geom",
-        geometry_type="Point",
-        params={"now": now or datetime.now(UTC)},
-    )
+    return incidents_layer(where, now or datetime.now(UTC))

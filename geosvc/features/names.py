@@ -2,23 +2,11 @@
 
 from __future__ import annotations
 
-from sqlalchemy import Connection, text
+from sqlalchemy import Connection
 
 from geosvc.errors import InvalidInputError
 from geosvc.features.filters import FeatureFilters
-
-_UNKNOWN = """
-SELECT
-    ARRAY(SELECT s FROM unnest(CAST(:services AS text[])) AS s
-          WHERE NOT EXISTS (SELECT 1 FROM service_type WHERE code = s OR group_name = s)
-            AND s <> 'all') AS services,
-    ARRAY(SELECT c FROM unnest(CAST(:wards AS text[])) AS c
-          WHERE NOT EXISTS (SELECT 1 FROM ward WHERE code = c)) AS wards,
-    CAST(:municipality AS text) IS NULL OR EXISTS (
-        SELECT 1 FROM ward
-        WHERE municipality_code = :municipality OR municipality_name = :municipality
-    ) AS municipality_known
-"""
+from geosvc.features.repo.names import unknown_names
 
 
 def check_names(conn: Connection, filters: FeatureFilters) -> None:
@@ -29,14 +17,7 @@ def check_names(conn: Connection, filters: FeatureFilters) -> None:
     """
     if not (filters.services or filters.wards or filters.municipality):
         return
-    row = conn.execute(
-        text(_UNKNOWN),
-        {
-            "services": list(filters.services),
-            "wards": list(filters.wards),
-            "municipality": filters.municipality,
-        },
-    ).one()
+    row = unknown_names(conn, filters.services, filters.wards, filters.municipality)
     if row.services:
         raise InvalidInputError(
             f"service {row.services[0]!r} is neither a service type's code nor a group's name"

@@ -4,10 +4,11 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
-from sqlalchemy import Connection, text
+from sqlalchemy import Connection
 
 from geosvc.analytics.repo.runs import latest_run
 from geosvc.errors import NotFoundError
+from geosvc.features.repo.runs import run_period
 
 
 @dataclass(frozen=True)
@@ -23,8 +24,4 @@ def newest_run(conn: Connection) -> Run:
     run_id = latest_run(conn)
     if run_id is None:
         raise NotFoundError("Nothing has been analysed yet: run 'geosvc analyse'.")
-    period = conn.execute(
-        text("SELECT coalesce(params->>'period', 'all') FROM analysis_run WHERE id = :id"),
-        {"id": run_id},
-    ).scalar_one()
-    return Run(run_id, str(period))
+    return Run(run_id, run_period(conn, run_id))

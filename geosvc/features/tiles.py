@@ -1,28 +1,32 @@
 """Mapbox vector tiles cut by PostGIS (``ST_AsMVT``) for the incident, survey and ward layers.
 
-The tile's envelope is transformed to the data's EPSG:4326, never the column, so the
-GiST index on ``geom`` finds the rows. Below ``aggregate_below_zoom`` a point layer is
-counted in grid cells of a few pixels (an EPSG:3857 grid aligned with the tile's edges,
-each cell drawn at its centre with a ``count``), so a z8 tile over a metro of a million
-incidents is a few hundred counted cells instead of every point.
+Below ``aggregate_below_zoom`` a point layer is counted in grid cells of a few pixels (an
+EPSG:3857 grid aligned with the tile's edges, each cell drawn at its centre with a
+``count``), so a z8 tile over a metro of a million incidents is a few hundred counted cells
+instead of every point. The SQL that cuts them is in ``repo.tiles``.
 """
 
 from __future__ import annotations
 
-from collections.abc import Mapping
-from dataclasses import dataclass, field
+from dataclasses import dataclass
 from datetime import UTC, datetime
-from typing import Any
 
-from sqlalchemy import Connection, text
+from sqlalchemy import Connection
 
 from geosvc.errors import InvalidInputError
 from geosvc.features import incidents, survey_points
 from geosvc.features.areas import WARD_FILTERS
 from geosvc.features.filters import FeatureFilters, Filter
 from geosvc.features.names import check_names
+from geosvc.features.repo.clauses import LayerFilters
+from geosvc.features.repo.tiles import (
+    INCIDENT_TILES,
+    SURVEY_TILES,
+    WARD_TILES,
+    TileSource,
+    tile_bytes,
+)
 from geosvc.features.settings import TileSettings
-from geosvc.features.sql import LayerFilters
 
 #: Half the width of the EPSG:3857 world, in metres (the bounds of ST_TileEnvelope).
 WORLD_HALF_M = 20037508.342789244
@@ -71,120 +75,25 @@ def _without_bbox(filters: LayerFilters, name: str) -> LayerFilters:
 
 @dataclass(frozen=True)
 class TileLayer:
-    """A layer as tiles: its rows, geometry, attributes, and what counts its points.
-
-    ``cell_source`` is the FROM clause used when counting points in cells (no joins that
-    only attributes need); None for layers that are never aggregated (polygons).
-    """
+    """A layer as tiles: its name, its rows (``repo.tiles.TileSource``) and its filters."""
 
     name: str
-    source: str
-    geometry: str
-    properties: str
+    rows: TileSource
     filters: LayerFilters
-    cell_source: str | None = None
-    params: Mapping[str, Any] = field(default_factory=dict)
 
 
 INCIDENTS = TileLayer(
-    name="incidents",
-    source="service_request AS r JOIN service_type AS t ON t.code = r.service_code",
-    geometry="r.geom",
-    properties=f"""r.reference, r.service_code, t.group_name AS service_group, r.status,
-        {incidents.OVERDUE} AS overdue, r.ward_code""",
-    filters=_without_bbox(incidents.FILTERS, "incidents tiles"),
-    cell_source="service_request AS r",
+    "incidents", INCIDENT_TILES, _without_bbox(incidents.FILTERS, "incidents tiles")
 )
-SURVEYS = TileLayer(
-    name="surveys",
-    source="survey_response AS s",
-    geometry="s.geom",
-    properties="""s.submission_id, s.ward_code,
-        (CAST(:water_levels AS text[]))[s.water_access + 1] AS water_access,
-        (CAST(:sanitation_levels AS text[]))[s.sanitation_access + 1] AS sanitation_access,
-        (CAST(:electricity_levels AS text[]))[s.electricity_access + 1] AS electricity_access,
-        (CAST(:refuse_levels AS text[]))[s.refuse_access + 1] AS refuse_access""",
-    filters=_without_bbox(survey_points.FILTERS, "surveys tiles"),
-    cell_source="survey_response AS s",
-    params=survey_points.LEVEL_PARAMS,
-)
-WARDS = TileLayer(
-    name="wards",
-    source="ward AS w",
-    geometry="w.geom",
-    properties="w.code, w.name, w.municipality_code, w.households",
-    filters=_without_bbox(WARD_FILTERS, "wards tiles"),
-)
-_TILE = "ST_TileEnvelope(CAST(:z AS integer), CAST(:x AS integer), CAST(:y AS integer)"
-#: The tile in EPSG:3857, and the tile (with the buffer's margin) in the data's EPSG:4326.
-TILE_3857 = _TILE + ")"
-BOX_4326 = f"ST_Transform({_TILE}, margin => CAST(:margin AS float8)), 4326)"
-CELL_BOX_4326 = f"ST_Transform({TILE_3857}, 4326)"
-
-_FEATURES = """
-SELECT ST_AsMVT(f, :layer, :extent, 'geom') FROM (
-    SELECT ST_AsMVTGeom(ST_Transform({geometry}, 3857), {tile}, :extent, :buffer, true) AS geom,
-           {properties}
-    FROM {source}
-    WHERE {geometry} && {box} AND {where}
-) AS f WHERE f.geom IS NOT NULL
-"""
+SURVEYS = TileLayer("surveys", SURVEY_TILES, _without_bbox(survey_points.FILTERS, "surveys tiles"))
+WARDS = TileLayer("wards", WARD_TILES, _without_bbox(WARD_FILTERS, "wards tiles"))
 #: The sphere of EPSG:3857 (Web Mercator): x = R·lon, y = R·ln(tan(pi/4 + lat/2)).
 EARTH_RADIUS_M = 6378137.0
-# Each point's cell in the EPSG:3857 grid of ``:cell`` metres whose lines run along the tile
-# edges: the grid of ST_SnapToGrid(ST_Transform(geom, 3857), ...) moved to cell centres,
-# computed from the coordinates with Web Mercator's formula instead of building a
-# transformed geometry per point and sorting geometries (bench/bench_tiles.py measures
-# both). A point on a tile's east or north edge falls in the next tile's cell, so each
-# point is counted in exactly one tile. MATERIALIZED: cells are counted, then encoded;
-# otherwise the planner runs the encoder once per point, below the GROUP BY.
-_CELLS = """
-WITH cells AS MATERIALIZED (
-    SELECT i, j, count(*) AS count
-    FROM (
-        SELECT floor((radians(ST_X({geometry})) * :earth_r - :origin) / :cell) AS i,
-               floor((ln(tan(pi() / 4 + radians(ST_Y({geometry})) / 2)) * :earth_r - :origin)
-                     / :cell) AS j
-        FROM {source}
-        WHERE {geometry} && {box} AND {where}
-    ) AS points
-    GROUP BY i, j
-)
-SELECT ST_AsMVT(f, :layer, :extent, 'geom') FROM (
-    SELECT ST_AsMVTGeom(
-               ST_SetSRID(ST_MakePoint(:origin + (i + 0.5) * :cell, :origin + (j + 0.5) * :cell),
-                          3857),
-               {tile}, :extent, 0, true) AS geom,
-           count
-    FROM cells
-) AS f WHERE f.geom IS NOT NULL
-"""
 
 
 def is_aggregated(layer: TileLayer, tile: Tile, settings: TileSettings) -> bool:
     """Whether ``tile`` of ``layer`` counts points in cells instead of drawing them."""
-    return layer.cell_source is not None and tile.z < settings.aggregate_below_zoom
-
-
-def tile_sql(layer: TileLayer, tile: Tile, where_sql: str, settings: TileSettings) -> str:
-    """The SQL cutting ``tile`` of ``layer`` (raw features or counted cells)."""
-    if is_aggregated(layer, tile, settings):
-        assert layer.cell_source is not None
-        return _CELLS.format(
-            geometry=layer.geometry,
-            source=layer.cell_source,
-            where=where_sql,
-            tile=TILE_3857,
-            box=CELL_BOX_4326,
-        )
-    return _FEATURES.format(
-        geometry=layer.geometry,
-        properties=layer.properties,
-        source=layer.source,
-        where=where_sql,
-        tile=TILE_3857,
-        box=BOX_4326,
-    )
+    return layer.rows.cell_source is not None and tile.z < settings.aggregate_below_zoom
 
 
 def render_tile(
@@ -205,7 +114,6 @@ def render_tile(
     check_names(conn, filters)
     cell = tile.size_m * settings.cell_px / TILE_PX
     params = {
-        **layer.params,
         **where.params,
         "now": now or datetime.now(UTC),
         "layer": layer.name,
@@ -219,8 +127,5 @@ def render_tile(
         "origin": -WORLD_HALF_M,
         "earth_r": EARTH_RADIUS_M,
     }
-    # PostGIS's functions are costed so high that every tile would pass the JIT threshold
-    # and spend about 100 ms compiling a query that runs in a few milliseconds.
-    conn.execute(text("SET LOCAL jit = off"))
-    data = conn.execute(text(tile_sql(layer, tile, where.sql, settings)), params).scalar_one()
-    return bytes(data or b"")
+    aggregated = is_aggregated(layer, tile, settings)
+    return tile_bytes(conn, layer.rows, where.sql, params, aggregated=aggregated)

@@ -9,11 +9,12 @@ from __future__ import annotations
 from collections.abc import Mapping
 from datetime import datetime, timedelta
 
-from sqlalchemy import Connection, text
+from sqlalchemy import Connection
 
 from geosvc.analytics.needs.baseline import SURVEY_BASIC_LEVEL
 from geosvc.analytics.periods import Period, month_series
 from geosvc.errors import InvalidInputError
+from geosvc.planning.repo.evidence import monthly_incidents, survey_indicators, survey_totals
 from geosvc.planning.schemas import (
     IncidentSeries,
     IncidentsSection,
@@ -25,14 +26,6 @@ from geosvc.surveys.needs import NEEDS_SERVICE
 from geosvc.surveys.needs import SOURCE as SURVEY_SOURCE
 
 MAX_MONTHS = 36
-_MONTHLY = """
-    SELECT to_char(r.requested_at AT TIME ZONE :tz, 'YYYY-MM') AS month,
-           t.group_name AS service, count(*) AS incidents
-    FROM service_request AS r JOIN service_type AS t ON t.code = r.service_code
-    WHERE r.ward_code = :code AND r.kind <> 'compliment'
-      AND r.requested_at >= :start AND r.requested_at < :end
-    GROUP BY 1, 2
-"""
 
 
 def months_ending(period: Period, now: datetime, timezone: str, count: int) -> list[Period]:
@@ -66,9 +59,8 @@ def incidents_by_month(
     Groups without an incident in the months are left out; a month without any is 0.
     """
     labels = [m.label for m in months]
-    params = {"code": code, "tz": timezone, "start": months[0].start, "end": months[-1].end}
     counts: dict[str, list[int]] = {}
-    for row in conn.execute(text(_MONTHLY), params):
+    for row in monthly_incidents(conn, code, timezone, months[0].start, months[-1].end):
         series = counts.setdefault(row.service, [0] * len(labels))
         series[labels.index(row.month)] += int(row.incidents)
     total = [sum(column) for column in zip(*counts.values(), strict=True)] or [0] * len(labels)
@@ -81,17 +73,8 @@ def incidents_by_month(
 
 def survey_coverage(conn: Connection, code: str) -> SurveySection:
     """Households surveyed in ward ``code``, the share below basic per service, top needs."""
-    surveyed = conn.execute(
-        text("SELECT count(*), max(collected_at) FROM survey_response WHERE ward_code = :code"),
-        {"code": code},
-    ).one()
-    rows = conn.execute(
-        text(
-            "SELECT service, category, value FROM ward_indicator "
-            "WHERE ward_code = :code AND source = :source AND period = 'all'"
-        ),
-        {"code": code, "source": SURVEY_SOURCE},
-    ).all()
+    surveyed = survey_totals(conn, code)
+    rows = survey_indicators(conn, code, SURVEY_SOURCE)
     values = {(row.service, row.category): float(row.value) for row in rows}
     services = [
         SurveyService(

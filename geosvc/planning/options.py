@@ -2,9 +2,11 @@
 
 from __future__ import annotations
 
-from sqlalchemy import Connection, text
+from sqlalchemy import Connection
 
 from geosvc.planning.classes import component_legend, hotspot_legend, need_legend
+from geosvc.planning.repo.catalogue import municipalities as ward_municipalities
+from geosvc.planning.repo.results import RESULT_TABLES, stored_services
 from geosvc.planning.runs import result_periods, run_facts, service_groups, service_names
 from geosvc.planning.schemas import PlannerOptions, ServiceOption
 
@@ -17,14 +19,7 @@ def planner_options(conn: Connection) -> PlannerOptions:
     which are per service type.
     """
     run = run_facts(conn)
-    measured = {
-        measure: set(
-            conn.execute(
-                text(f"SELECT DISTINCT service FROM {table} WHERE run_id = :run"), {"run": run.id}
-            ).scalars()
-        )
-        for measure, table in (("needs", "ward_need"), ("hotspots", "ward_hotspot"))
-    }
+    measured = {measure: stored_services(conn, measure, run.id) for measure in RESULT_TABLES}
     names = service_names(conn)
     groups = service_groups(conn)
     group_of = {code: group for group, codes in groups.items() for code in codes}
@@ -42,13 +37,7 @@ def planner_options(conn: Connection) -> PlannerOptions:
     ]
     services.sort(key=lambda s: (s.kind != "group", s.name))
     municipalities = [
-        {"code": str(code), "name": str(name)}
-        for code, name in conn.execute(
-            text(
-                "SELECT DISTINCT municipality_code, municipality_name FROM ward "
-                "WHERE municipality_code IS NOT NULL ORDER BY 1"
-            )
-        )
+        {"code": str(code), "name": str(name)} for code, name in ward_municipalities(conn)
     ]
     return PlannerOptions(
         run=run,

@@ -10,11 +10,12 @@ from __future__ import annotations
 
 from datetime import UTC, datetime
 
-from sqlalchemy import Connection, text
+from sqlalchemy import Connection
 
 from geosvc.analytics.periods import parse_period
 from geosvc.errors import NotFoundError
 from geosvc.planning.evidence import incidents_by_month, months_ending, survey_coverage
+from geosvc.planning.repo.catalogue import ward_row
 from geosvc.planning.runs import checked_period, run_facts, service_groups, service_names
 from geosvc.planning.schemas import WardFacts, WardProfile
 from geosvc.planning.sections import hotspot_section, needs_section, standards_section
@@ -24,17 +25,7 @@ DEFAULT_MONTHS = 12
 
 def ward_facts(conn: Connection, code: str) -> WardFacts:
     """The ward's code, name, municipality and size; NotFoundError for an unknown code."""
-    row = (
-        conn.execute(
-            text(
-                "SELECT code, name, ward_no, municipality_code, municipality_name, province, "
-                "households, population, area_ha FROM ward WHERE code = :code"
-            ),
-            {"code": code},
-        )
-        .mappings()
-        .first()
-    )
+    row = ward_row(conn, code)
     if row is None:
         raise NotFoundError(f"There is no ward {code!r}.")
     return WardFacts.model_validate(dict(row))

@@ -2,11 +2,13 @@
 
 from __future__ import annotations
 
-from sqlalchemy import Connection, text
+from sqlalchemy import Connection
 
 from geosvc.analytics.periods import ALL, parse_period
 from geosvc.analytics.repo import results
 from geosvc.errors import NotFoundError
+from geosvc.planning.repo.catalogue import group_codes, service_types
+from geosvc.planning.repo.results import RESULT_TABLES, stored_periods
 from geosvc.planning.schemas import RunFacts
 
 
@@ -29,7 +31,7 @@ def service_names(conn: Connection) -> dict[str, str]:
 
     A group named like a type (``housing``) is the group: the analysis treats it so.
     """
-    rows = conn.execute(text("SELECT code, name, group_name FROM service_type")).all()
+    rows = service_types(conn)
     names = {str(code): str(name) for code, name, _ in rows}
     names.update({str(group): str(group).replace("_", " ").capitalize() for _, _, group in rows})
     names["all"] = "All services"
@@ -38,7 +40,7 @@ def service_names(conn: Connection) -> dict[str, str]:
 
 def service_groups(conn: Connection) -> dict[str, list[str]]:
     """Each service group with its service types' codes."""
-    rows = conn.execute(text("SELECT group_name, code FROM service_type ORDER BY code")).all()
+    rows = group_codes(conn)
     groups: dict[str, list[str]] = {}
     for group, code in rows:
         groups.setdefault(str(group), []).append(str(code))
@@ -48,11 +50,8 @@ def service_groups(conn: Connection) -> dict[str, list[str]]:
 def result_periods(conn: Connection, run: RunFacts) -> dict[str, list[str]]:
     """Per measure (``needs``, ``hotspots``) the periods the run stored, the run's first."""
     found: dict[str, list[str]] = {}
-    for measure, table in (("needs", "ward_need"), ("hotspots", "ward_hotspot")):
-        rows = conn.execute(
-            text(f"SELECT DISTINCT period FROM {table} WHERE run_id = :run"), {"run": run.id}
-        ).scalars()
-        periods = set(rows)
+    for measure in RESULT_TABLES:
+        periods = stored_periods(conn, measure, run.id)
         ordered = sorted(periods - {run.period}, reverse=True)
         found[measure] = ([run.period] if run.period in periods else []) + ordered
     return found

@@ -5,10 +5,11 @@ from __future__ import annotations
 from collections.abc import Collection, Mapping
 from typing import Any
 
-from sqlalchemy import Connection, text
+from sqlalchemy import Connection
 
 from geosvc.analytics.needs.components import COMPONENTS
 from geosvc.planning.classes import hotspot_style
+from geosvc.planning.repo.results import ward_hotspots, ward_needs, ward_standards
 from geosvc.planning.schemas import (
     HotspotSection,
     NeedComponent,
@@ -20,35 +21,6 @@ from geosvc.planning.schemas import (
     StandardsSection,
 )
 
-_NEEDS = """
-    SELECT service, score, rank, coverage, components, ranked FROM (
-        SELECT ward_code, service, score, rank, coverage, components,
-               count(rank) OVER (PARTITION BY service) AS ranked
-        FROM ward_need WHERE run_id = :run AND period = :period
-    ) AS n
-    WHERE ward_code = :code
-    ORDER BY score DESC NULLS LAST, service
-"""
-_HOTSPOTS = """
-    SELECT h.service, h.class AS hotspot_class, h.incidents, h.value, h.z, h.p_sim, h.q,
-           h.confidence, t.pattern
-    FROM ward_hotspot AS h
-    LEFT JOIN ward_trend AS t
-           ON t.run_id = h.run_id AND t.service = h.service AND t.ward_code = h.ward_code
-    WHERE h.run_id = :run AND h.ward_code = :code AND h.period = :period
-      AND h.statistic = :statistic
-    ORDER BY h.service
-"""
-_STANDARDS = """
-    SELECT service, requests, rank, suppressed, metrics, ranked FROM (
-        SELECT area_code, service, requests, rank, suppressed, metrics,
-               count(rank) OVER (PARTITION BY service) AS ranked
-        FROM scoreboard WHERE run_id = :run AND level = 'ward' AND period = :period
-    ) AS s
-    WHERE area_code = :code
-    ORDER BY requests DESC, service
-"""
-
 
 def needs_section(
     conn: Connection, run: RunFacts, code: str, names: Mapping[str, str]
@@ -57,7 +29,7 @@ def needs_section(
 
     The needs index is computed for the run's period only.
     """
-    rows = conn.execute(text(_NEEDS), {"run": run.id, "period": run.period, "code": code})
+    rows = ward_needs(conn, run.id, run.period, code)
     services = [
         ServiceNeed(
             service=row.service,
@@ -94,7 +66,7 @@ def hotspot_section(
     groups: Collection[str],
 ) -> HotspotSection:
     """The ward's hotspot class per service (groups first, then types) in ``period``."""
-    params = {"run": run.id, "code": code, "period": period, "statistic": run.statistic}
+    rows = ward_hotspots(conn, run.id, code, period, run.statistic)
     services = [
         ServiceHotspot(
             service=row.service,
@@ -109,7 +81,7 @@ def hotspot_section(
             confidence=row.confidence,
             trend=row.pattern,
         )
-        for row in conn.execute(text(_HOTSPOTS), params)
+        for row in rows
     ]
     services.sort(key=lambda s: (s.service not in groups, s.service))
     return HotspotSection(period=period, statistic=run.statistic, services=services)
@@ -119,7 +91,7 @@ def standards_section(
     conn: Connection, run: RunFacts, code: str, names: Mapping[str, str]
 ) -> StandardsSection:
     """Backlog and service standards in the ward: overall and per service group."""
-    rows = conn.execute(text(_STANDARDS), {"run": run.id, "period": run.period, "code": code})
+    rows = ward_standards(conn, run.id, run.period, code)
     found = [_standards(row, names) for row in rows]
     overall = next((s for s in found if s.service == "all"), None)
     services = [s for s in found if s.service != "all"]

@@ -12,6 +12,7 @@ from geosvc.config import Settings
 from geosvc.errors import InvalidInputError
 from geosvc.features import areas, clusters, incidents, survey_points, tiles
 from geosvc.features.filters import Filter, Paging, build_filters, parse_bbox, split_values
+from geosvc.features.repo.tiles import tile_sql
 
 
 def test_lists_come_repeated_or_comma_separated_without_duplicates() -> None:
@@ -101,13 +102,17 @@ def test_bbox_uses_the_index_operator_on_the_untransformed_column() -> None:
 def test_tile_sql_transforms_the_envelope_not_the_column() -> None:
     settings = tiles.TileSettings(_env_file=None)  # type: ignore[call-arg]
     for z in (8, 14):
-        sql = tiles.tile_sql(tiles.INCIDENTS, tiles.check_tile(z, 0, 0, 22), "TRUE", settings)
+        tile = tiles.check_tile(z, 0, 0, 22)
+        aggregated = tiles.is_aggregated(tiles.INCIDENTS, tile, settings)
+        sql = tile_sql(tiles.INCIDENTS.rows, "TRUE", aggregated=aggregated)
         assert "r.geom && ST_Transform(ST_TileEnvelope(" in sql
         counted = z < settings.aggregate_below_zoom
         assert ("GROUP BY i, j" in sql) is counted
         # the column is transformed only to draw raw points, never to find rows
         assert ("ST_Transform(r.geom, 3857)" in sql) is not counted
-    wards = tiles.tile_sql(tiles.WARDS, tiles.check_tile(2, 0, 0, 22), "TRUE", settings)
+    ward_tile = tiles.check_tile(2, 0, 0, 22)
+    aggregated = tiles.is_aggregated(tiles.WARDS, ward_tile, settings)
+    wards = tile_sql(tiles.WARDS.rows, "TRUE", aggregated=aggregated)
     assert "GROUP BY" not in wards
 
 

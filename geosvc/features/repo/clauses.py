@@ -141,6 +141,16 @@ def status_in(column: str) -> Clause:
     return clause
 
 
+def period_label(column: str) -> Clause:
+    """The stored result's period label is the filter's (set by the layer when absent)."""
+
+    def clause(filters: FeatureFilters, where: Where) -> None:
+        if filters.period is not None:
+            where.add(f"{column} = :period_label", period_label=filters.period.label)
+
+    return clause
+
+
 ENVELOPE = "ST_MakeEnvelope(:west, :south, :east, :north, 4326)"
 
 
