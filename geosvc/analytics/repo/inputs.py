@@ -155,6 +155,14 @@ def service_groups(conn: Connection) -> dict[str, str]:
     return {str(code): str(group) for code, group in rows}
 
 
+def service_cluster_settings(conn: Connection) -> list[tuple[str, float | None, int | None]]:
+    """Each service type's own clustering radius and minimum count (None where unset)."""
+    rows = conn.execute(
+        text("SELECT code, cluster_eps_m, cluster_min_count FROM service_type")
+    ).all()
+    return [(code, eps, count) for code, eps, count in rows]
+
+
 _SCOREBOARD = """
     SELECT w.municipality_code, r.ward_code, t.group_name, r.service_code, r.status,
            r.requested_at, r.acknowledged_at, r.acknowledge_due_at, r.closed_at, r.due_at,
