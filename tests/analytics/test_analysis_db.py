@@ -13,7 +13,7 @@ from geosvc.analytics.clustering.clusters import ClusterParams
 from geosvc.analytics.delivery.allocation import read_allocations
 from geosvc.analytics.jobs.live_clusters import update_live_clusters
 from geosvc.analytics.jobs.run import AnalysisOptions, run_analysis
-from geosvc.analytics.repo.allocations import store_allocations
+from geosvc.analytics.repo.allocations import store_allocations, stored_allocations
 from geosvc.analytics.repo.results import explain_need, greatest_needs
 from geosvc.config import Settings
 from geosvc.demo.generator import generate, hotspots_to_geojson
@@ -147,6 +147,9 @@ def test_allocations_give_delivery_gaps(conn: Connection, tmp_path: Path) -> Non
     _load_demo(conn, tmp_path, incidents=1500)
     allocations = read_allocations(ROOT / "data/allocations/sample_allocations.csv")
     assert store_allocations(conn, allocations, source="sample") == len(allocations)
+    stored = stored_allocations(conn)
+    assert len(stored) == len(allocations)
+    assert stored["planned_budget"].map(type).eq(float).all()  # numeric read as float, not Decimal
     summary = run_analysis(conn, SETTINGS, AnalysisOptions(now=NOW, services=("water",)))
     assert summary.gaps > 0
     # Need shares and delivery shares each add up to 1 within a municipality and service,

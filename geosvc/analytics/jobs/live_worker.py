@@ -18,9 +18,10 @@ import time
 from datetime import timedelta
 
 import psycopg
-from sqlalchemy import Engine, text
+from sqlalchemy import Engine
 
 from geosvc.analytics.jobs.live_clusters import LiveUpdate, cluster_params, update_live_clusters
+from geosvc.analytics.repo.live_events import listen, request_services
 from geosvc.config import Settings
 from geosvc.live.events import LIVE_CHANNEL, Topic, prune_events
 
@@ -45,14 +46,7 @@ def refresh_services(
 def services_of(engine: Engine, event_ids: set[int]) -> set[str]:
     """The service types of the request events ``event_ids`` of the live event log."""
     with engine.connect() as conn:
-        rows = conn.execute(
-            text(
-                "SELECT DISTINCT payload ->> 'service_code' FROM live_event "
-                "WHERE id = ANY(:ids) AND topic = :topic AND payload ? 'service_code'"
-            ),
-            {"ids": sorted(event_ids), "topic": Topic.REQUEST.value},
-        ).scalars()
-        return {str(code) for code in rows}
+        return request_services(conn, event_ids)
 
 
 def prune_log(engine: Engine, settings: Settings) -> int:
@@ -91,7 +85,7 @@ class LiveClusterWorker:
     def _listen(self) -> None:
         url = self.engine.url.set(drivername="postgresql")
         with psycopg.connect(url.render_as_string(hide_password=False), autocommit=True) as conn:
-            conn.execute(f"LISTEN {LIVE_CHANNEL}")
+            listen(conn)
             self._refresh(None)
             next_full = time.monotonic() + self.settings.live_refresh_s
             while not self._stop.is_set():

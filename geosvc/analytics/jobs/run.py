@@ -14,20 +14,26 @@ from datetime import UTC, datetime
 from typing import Any
 
 import pandas as pd
-from sqlalchemy import Connection, text
+from sqlalchemy import Connection
 
 from geosvc.analytics.jobs import steps
 from geosvc.analytics.needs.rates import incident_rates, quarter
 from geosvc.analytics.periods import parse_period
-from geosvc.analytics.repo.inputs import read_incidents, read_wards, service_groups
+from geosvc.analytics.repo.indicators import INDICATOR_COLUMNS, replace_indicators
+from geosvc.analytics.repo.inputs import (
+    read_incident_times,
+    read_incidents,
+    read_ward_households,
+    read_wards,
+    service_groups,
+)
 from geosvc.analytics.repo.runs import finish_run, prune_runs, start_run
 from geosvc.config import Settings
-from geosvc.db import copy_rows, frame_rows
+from geosvc.db import frame_rows
 from geosvc.errors import InvalidInputError
 
 SOURCE = "incidents"
 KIND = "analyse"
-_COLUMNS = ("ward_code", "source", "period", "service", "category", "value", "unit", "note")
 
 Progress = Callable[[str, int, int], None]
 """Called with the step under way, the steps done and the steps in all."""
@@ -127,17 +133,8 @@ class AnalysisResult:
 
 def run_incident_rates(conn: Connection) -> AnalysisResult:
     """Recompute ward incident counts and rates for every quarter and for all time."""
-    incidents = pd.read_sql_query(
-        text(
-            "SELECT r.ward_code, t.group_name AS service_group, r.requested_at "
-            "FROM service_request r JOIN service_type t ON t.code = r.service_code "
-            "WHERE r.kind <> 'compliment'"
-        ),
-        conn,
-    )
-    households = pd.read_sql_query(
-        text("SELECT code, households FROM ward"), conn, index_col="code"
-    )["households"]
+    incidents = read_incident_times(conn)
+    households = read_ward_households(conn)
     by_quarter = incidents.assign(
         period=quarter(pd.to_datetime(incidents["requested_at"], utc=True))
     )
@@ -147,9 +144,8 @@ def run_incident_rates(conn: Connection) -> AnalysisResult:
             incident_rates(incidents.assign(period="all"), households),
         ]
     )
-    conn.execute(text("DELETE FROM ward_indicator WHERE source = :s"), {"s": SOURCE})
     rows = _indicator_rows(rates)
-    copy_rows(conn, "ward_indicator", _COLUMNS, rows)
+    replace_indicators(conn, SOURCE, rows)
     return AnalysisResult(incidents=len(incidents), indicators=len(rows))
 
 
@@ -160,5 +156,5 @@ def _indicator_rows(rates: pd.DataFrame) -> list[tuple[object, ...]]:
         category="rate", value=rates["per_1000_households"], unit="per 1,000 households"
     ).dropna(subset=["value"])
     rows = pd.concat([counts, per_1000]).assign(source=SOURCE, note=None)
-    rows = rows.rename(columns={"service_group": "service"})[list(_COLUMNS)]
+    rows = rows.rename(columns={"service_group": "service"})[list(INDICATOR_COLUMNS)]
     return list(frame_rows(rows))

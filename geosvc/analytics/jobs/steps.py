@@ -10,11 +10,11 @@ from typing import Any
 
 import geopandas as gpd
 import pandas as pd
-from sqlalchemy import Connection, text
+from sqlalchemy import Connection
 
 from geosvc.analytics.clustering.clusters import cluster_incidents
 from geosvc.analytics.clustering.tracking import track_clusters
-from geosvc.analytics.delivery.allocation import ALLOCATION_COLUMNS, delivery_gaps
+from geosvc.analytics.delivery.allocation import delivery_gaps
 from geosvc.analytics.hotspots.statistics import ward_hotspots
 from geosvc.analytics.hotspots.weights import WardWeights, ward_weights
 from geosvc.analytics.jobs.live_clusters import cluster_params
@@ -22,6 +22,7 @@ from geosvc.analytics.needs.baseline import census_shares, survey_shares
 from geosvc.analytics.needs.index import needs_index
 from geosvc.analytics.needs.inputs import raw_components
 from geosvc.analytics.periods import Period, month_series
+from geosvc.analytics.repo.allocations import stored_allocations
 from geosvc.analytics.repo.inputs import read_indicators, read_scoreboard_requests
 from geosvc.analytics.repo.runs import (
     CLUSTER_COLUMNS,
@@ -30,6 +31,7 @@ from geosvc.analytics.repo.runs import (
     PLACEHOLDER_KEY,
     TREND_COLUMNS,
     cluster_rows,
+    previous_run_clusters,
     with_real_keys,
     write_frame,
     write_needs,
@@ -136,27 +138,14 @@ def clusters_step(ctx: Context, incidents: pd.DataFrame, codes: list[str]) -> di
         incidents["service_code"].isin(codes) & ctx.period.contains(incidents["requested_at"])
     ]
     result = cluster_incidents(chosen, cluster_params(ctx.conn, ctx.settings))
-    tracked = track_clusters(_previous_clusters(ctx), result.clusters, next_key=PLACEHOLDER_KEY)
+    previous = previous_run_clusters(ctx.conn, ctx.period.label)
+    tracked = track_clusters(previous, result.clusters, next_key=PLACEHOLDER_KEY)
     rows = cluster_rows(with_real_keys(ctx.conn, tracked)).assign(
         window_start=ctx.period.start, window_end=ctx.period.end
     )
     columns = (*CLUSTER_COLUMNS, "window_start", "window_end")
     write_frame(ctx.conn, "cluster", ctx.run_id, rows, columns)
     return {"clusters": len(result.clusters)}
-
-
-def _previous_clusters(ctx: Context) -> pd.DataFrame:
-    rows = ctx.conn.execute(
-        text(
-            "SELECT c.key, c.service_code, c.member_ids, c.member_count AS count, c.state "
-            "FROM cluster AS c JOIN analysis_run AS r ON r.id = c.run_id "
-            "WHERE r.id = (SELECT id FROM analysis_run WHERE kind = 'analyse' "
-            "  AND finished_at IS NOT NULL AND params->>'period' = :period "
-            "  ORDER BY finished_at DESC, id DESC LIMIT 1)"
-        ),
-        {"period": ctx.period.label},
-    ).all()
-    return pd.DataFrame(rows, columns=["key", "service_code", "member_ids", "count", "state"])
 
 
 def hotspot_step(
@@ -246,7 +235,7 @@ def needs_step(ctx: Context) -> dict[str, Any]:
 
 def _gaps_step(ctx: Context, index: pd.DataFrame) -> int:
     """Delivery against need, within each municipality: its budget serves its wards."""
-    allocations = _allocations(ctx.conn)
+    allocations = stored_allocations(ctx.conn)
     if allocations.empty:
         return 0
     municipality = ctx.wards.set_index("ward_code")["municipality_code"]
@@ -259,13 +248,6 @@ def _gaps_step(ctx: Context, index: pd.DataFrame) -> int:
         found = found.assign(period=ctx.period.label)
         stored += write_frame(ctx.conn, "delivery_gap", ctx.run_id, found, GAP_COLUMNS)
     return stored
-
-
-def _allocations(conn: Connection) -> pd.DataFrame:
-    # numeric budgets arrive as Decimal; the analysis wants floats.
-    columns = ", ".join(f"{c}::float8" if c.endswith("_budget") else c for c in ALLOCATION_COLUMNS)
-    rows = conn.execute(text(f"SELECT {columns} FROM allocation")).all()
-    return pd.DataFrame(rows, columns=list(ALLOCATION_COLUMNS))
 
 
 def scoreboard_step(ctx: Context) -> dict[str, Any]:

@@ -1,4 +1,5 @@
-"""Storing a resource allocation table (``allocation.read_allocations`` output)."""
+"""Storing a resource allocation table (``allocation.read_allocations`` output), and reading
+it back for the delivery gaps."""
 
 from __future__ import annotations
 
@@ -42,3 +43,11 @@ def store_allocations(
             [{**{str(k): v for k, v in r.items()}, "source": source} for r in records],
         )
     return len(records)
+
+
+def stored_allocations(conn: Connection) -> pd.DataFrame:
+    """Every stored allocation row, in ``ALLOCATION_COLUMNS``, budgets as floats."""
+    # numeric budgets arrive as Decimal; the analysis wants floats.
+    columns = ", ".join(f"{c}::float8" if c.endswith("_budget") else c for c in ALLOCATION_COLUMNS)
+    rows = conn.execute(text(f"SELECT {columns} FROM allocation")).all()
+    return pd.DataFrame(rows, columns=list(ALLOCATION_COLUMNS))

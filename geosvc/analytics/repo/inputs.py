@@ -155,6 +155,32 @@ def service_groups(conn: Connection) -> dict[str, str]:
     return {str(code): str(group) for code, group in rows}
 
 
+def service_cluster_settings(conn: Connection) -> list[tuple[str, float | None, int | None]]:
+    """Each service type's own clustering radius and minimum count (None where unset)."""
+    rows = conn.execute(
+        text("SELECT code, cluster_eps_m, cluster_min_count FROM service_type")
+    ).all()
+    return [(code, eps, count) for code, eps, count in rows]
+
+
+def read_incident_times(conn: Connection) -> pd.DataFrame:
+    """Every incident's ward, service group and time: ward_code, service_group, requested_at."""
+    return pd.read_sql_query(
+        text(
+            "SELECT r.ward_code, t.group_name AS service_group, r.requested_at "
+            "FROM service_request r JOIN service_type t ON t.code = r.service_code "
+            "WHERE r.kind <> 'compliment'"
+        ),
+        conn,
+    )
+
+
+def read_ward_households(conn: Connection) -> pd.Series:
+    """Each ward's households (missing where unknown), indexed by ward code."""
+    wards = pd.read_sql_query(text("SELECT code, households FROM ward"), conn, index_col="code")
+    return wards["households"]
+
+
 _SCOREBOARD = """
     SELECT w.municipality_code, r.ward_code, t.group_name, r.service_code, r.status,
            r.requested_at, r.acknowledged_at, r.acknowledge_due_at, r.closed_at, r.due_at,

@@ -99,6 +99,22 @@ def prune_runs(conn: Connection, kind: str, keep: int) -> int:
     return int(deleted.rowcount)
 
 
+def previous_run_clusters(conn: Connection, period: str) -> pd.DataFrame:
+    """The clusters of the newest finished analysis of ``period``: key, service_code,
+    member_ids, count, state (none when no run analysed it)."""
+    rows = conn.execute(
+        text(
+            "SELECT c.key, c.service_code, c.member_ids, c.member_count AS count, c.state "
+            "FROM cluster AS c JOIN analysis_run AS r ON r.id = c.run_id "
+            "WHERE r.id = (SELECT id FROM analysis_run WHERE kind = 'analyse' "
+            "  AND finished_at IS NOT NULL AND params->>'period' = :period "
+            "  ORDER BY finished_at DESC, id DESC LIMIT 1)"
+        ),
+        {"period": period},
+    ).all()
+    return pd.DataFrame(rows, columns=["key", "service_code", "member_ids", "count", "state"])
+
+
 def write_frame(
     conn: Connection, table: str, run_id: int, frame: pd.DataFrame, columns: Sequence[str]
 ) -> int:

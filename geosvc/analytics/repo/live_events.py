@@ -1,0 +1,26 @@
+"""The live event log as the live cluster worker reads it: LISTEN on its channel, and the
+service types its request events name."""
+
+from __future__ import annotations
+
+import psycopg
+from sqlalchemy import Connection, text
+
+from geosvc.live.events import LIVE_CHANNEL, Topic
+
+
+def listen(conn: psycopg.Connection[object]) -> None:
+    """Have ``conn`` (autocommit) receive the notifications of new live events."""
+    conn.execute(f"LISTEN {LIVE_CHANNEL}")
+
+
+def request_services(conn: Connection, event_ids: set[int]) -> set[str]:
+    """The service types of the request events ``event_ids`` of the live event log."""
+    rows = conn.execute(
+        text(
+            "SELECT DISTINCT payload ->> 'service_code' FROM live_event "
+            "WHERE id = ANY(:ids) AND topic = :topic AND payload ? 'service_code'"
+        ),
+        {"ids": sorted(event_ids), "topic": Topic.REQUEST.value},
+    ).scalars()
+    return {str(code) for code in rows}
