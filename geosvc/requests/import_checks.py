@@ -24,11 +24,16 @@ import pandas as pd
 import pyarrow as pa
 import pyarrow.compute as pc
 
-from geosvc.geo import CoordinateProblem, coordinate_problems
+from geosvc.geo import CoordinateProblem
 from geosvc.requests.import_mapping import ImportMapping
+from geosvc.rowchecks.issues import IssueLog
+from geosvc.rowchecks.location import PlacedPoints, place_points, problem_refusals
+from geosvc.rowchecks.report import report_columns
+from geosvc.rowchecks.seen import SeenIds
 from geosvc.wards.places import Places
 
-REPORT_COLUMNS = ["row", "source_id", "outcome", "field", "value", "reason"]
+ID_COLUMN = "source_id"
+REPORT_COLUMNS = report_columns(ID_COLUMN)
 STAGING_COLUMNS = [
     "row_no",
     "source_id",
@@ -48,7 +53,6 @@ STAGING_COLUMNS = [
 ]
 FIRST_DATA_ROW = 2  # numbered as a spreadsheet does: the header is row 1
 MAX_DESCRIPTION = 4000
-_PLACEHOLDER_TOLERANCE_DEG = 1e-6
 _NAT = np.datetime64("NaT", "us")
 
 Mask = npt.NDArray[np.bool_]
@@ -86,89 +90,6 @@ class CheckedChunk:
     read: int
 
 
-class SeenIds:
-    """The source ids met so far in a file, each with the row it first appeared in."""
-
-    def __init__(self) -> None:
-        # A dict, not an index per chunk: looking each chunk up in every earlier chunk's
-        # index grew with the square of the file's length.
-        self._first: dict[object, int] = {}
-
-    def first_rows(self, ids: pd.Series, rows: npt.NDArray[np.int64]) -> npt.NDArray[np.int64]:
-        """The row each id first appeared in (its own row when new); remembers this chunk's."""
-        keys = ids.to_numpy(dtype=object)
-        repeat = ids.duplicated(keep="first").to_numpy()
-        here = pd.Series(rows[~repeat], index=pd.Index(keys[~repeat]))
-        first = rows.copy()
-        if repeat.any():
-            first[repeat] = here.reindex(keys[repeat]).to_numpy()
-        get = self._first.get
-        earlier = np.fromiter((get(k, -1) for k in keys), dtype=np.int64, count=len(keys))
-        hit = earlier >= 0
-        first[hit] = earlier[hit]
-        new = ~repeat & ~hit
-        self._first.update(zip(keys[new].tolist(), rows[new].tolist(), strict=True))
-        return first
-
-
-class _Issues:
-    """Rejections (one per row: the first found stands) and warnings, as report lines."""
-
-    def __init__(self, rows: npt.NDArray[np.int64], source_ids: pd.Series) -> None:
-        self.rows = rows
-        self.source_ids = source_ids.to_numpy(dtype=object)
-        self.field = np.full(len(rows), None, dtype=object)
-        self.value = np.full(len(rows), None, dtype=object)
-        self.reason = np.full(len(rows), None, dtype=object)
-        self.warnings: list[pd.DataFrame] = []
-
-    @property
-    def rejected(self) -> Mask:
-        """The rows refused so far."""
-        return ~pd.isna(self.reason)
-
-    def reject(self, mask: Mask, column: str, reason: str, value: pd.Series | Values) -> None:
-        """Refuse the rows of ``mask`` that are not refused already; ``value`` is the evidence."""
-        mask = mask & ~self.rejected
-        self.field[mask] = column
-        self.value[mask] = _objects(value)[mask]
-        self.reason[mask] = reason
-
-    def warn(self, mask: Mask, column: str, reason: str, value: pd.Series | Values) -> None:
-        """Add a warning to the rows of ``mask`` that are not refused."""
-        mask = mask & ~self.rejected
-        if mask.any():
-            values = _objects(value)[mask]
-            self.warnings.append(self._lines(mask, "warning", column, values, reason))
-
-    def frame(self) -> pd.DataFrame:
-        """Every report line, in row order."""
-        rejected = self.rejected
-        lines = self._lines(rejected, "rejected", self.field[rejected], self.value[rejected], None)
-        lines["reason"] = self.reason[rejected]
-        every = [lines, *self.warnings]
-        return pd.concat(every, ignore_index=True).sort_values("row", kind="stable")
-
-    def _lines(
-        self, mask: Mask, outcome: str, column: object, value: Values, reason: str | None
-    ) -> pd.DataFrame:
-        return pd.DataFrame(
-            {
-                "row": self.rows[mask],
-                "source_id": self.source_ids[mask],
-                "outcome": outcome,
-                "field": column,
-                "value": value,
-                "reason": reason,
-            },
-            columns=REPORT_COLUMNS,
-        )
-
-
-def _objects(value: pd.Series | Values) -> Values:
-    return value.to_numpy(dtype=object) if isinstance(value, pd.Series) else value
-
-
 def _joined(mask: Mask, first: pd.Series, *rest: pd.Series | str) -> Values:
     """Evidence text assembled from columns, for the rows of ``mask`` only (None elsewhere)."""
     out = np.full(len(mask), None, dtype=object)
@@ -189,11 +110,11 @@ class _Chunk:
     mapping: ImportMapping
     raw: pd.DataFrame
     rows: npt.NDArray[np.int64]
-    issues: _Issues = field(init=False)
+    issues: IssueLog = field(init=False)
     _texts: dict[str, pd.Series] = field(default_factory=dict)
 
     def __post_init__(self) -> None:
-        self.issues = _Issues(self.rows, self.text("source_id"))
+        self.issues = IssueLog(self.rows, self.text("source_id"), ID_COLUMN)
 
     def text(self, name: str) -> pd.Series:
         """The stripped text of mapped field ``name`` ('' where the field is not mapped)."""
@@ -332,9 +253,9 @@ def _check_location(chunk: _Chunk, places: Places) -> _Location:
     lon_text, lat_text = chunk.text("lon"), chunk.text("lat")
     lon = pd.to_numeric(lon_text, errors="coerce").to_numpy(dtype=float)
     lat = pd.to_numeric(lat_text, errors="coerce").to_numpy(dtype=float)
-    problems = coordinate_problems(lon, lat, places.extent)
-    has_point = problems != CoordinateProblem.MISSING
-    ward = _place_points(chunk, places, lon, lat, problems)
+    placed = place_points(lon, lat, places, chunk.issues.rejected, chunk.mapping.default_points)
+    _refuse_unplaced(chunk, placed)
+    has_point, ward = placed.has_point, placed.ward
     source_ward = chunk.text("ward")
     known = source_ward.isin(places.ward_codes).to_numpy()
     ward[~has_point & known] = source_ward.to_numpy(dtype=object)[~has_point & known]
@@ -349,45 +270,24 @@ def _check_location(chunk: _Chunk, places: Places) -> _Location:
     )
 
 
-def _place_points(
-    chunk: _Chunk,
-    places: Places,
-    lon: npt.NDArray[np.float64],
-    lat: npt.NDArray[np.float64],
-    problems: Values,
-) -> Values:
-    """The ward of each good point; refuses the rest, and rows with no place at all."""
-    has_point = problems != CoordinateProblem.MISSING
-    placeholder = has_point & _at_placeholder(lon, lat, chunk.mapping.default_points)
-    ward = np.full(len(lon), None, dtype=object)
-    todo = pd.isna(problems) & ~placeholder & ~chunk.issues.rejected
-    ward[todo] = places.wards.assign(lon[todo], lat[todo])
+_PROBLEM_REASONS: dict[CoordinateProblem, str] = {
+    p: p.value for p in CoordinateProblem if p is not CoordinateProblem.MISSING
+}
+
+
+def _refuse_unplaced(chunk: _Chunk, placed: PlacedPoints) -> None:
+    """Refuse rows with a bad point, a placeholder, a point in no ward, or no place at all."""
     no_address = (chunk.text("address") == "").to_numpy()
     refusals = [
-        (~has_point & no_address, Reason.NO_LOCATION),
-        *[
-            (problems == p, p.value)
-            for p in CoordinateProblem
-            if p is not CoordinateProblem.MISSING
-        ],
-        (placeholder, Reason.PLACEHOLDER),
-        (todo & pd.isna(ward), Reason.NO_WARD),
+        (~placed.has_point & no_address, Reason.NO_LOCATION),
+        *problem_refusals(placed.problems, _PROBLEM_REASONS),
+        (placed.placeholder, Reason.PLACEHOLDER),
+        (placed.in_no_ward, Reason.NO_WARD),
     ]
     refused = np.logical_or.reduce([mask for mask, _ in refusals])
     point = _joined(refused, chunk.text("lat"), ", ", chunk.text("lon"))
     for mask, reason in refusals:
         chunk.issues.reject(mask, chunk.location_column(), reason, point)
-    return ward
-
-
-def _at_placeholder(
-    lon: npt.NDArray[np.float64], lat: npt.NDArray[np.float64], points: list[tuple[float, float]]
-) -> Mask:
-    hit = np.zeros(len(lon), dtype=bool)
-    for px, py in points:
-        near_x = np.abs(lon - px) <= _PLACEHOLDER_TOLERANCE_DEG
-        hit |= near_x & (np.abs(lat - py) <= _PLACEHOLDER_TOLERANCE_DEG)
-    return hit
 
 
 def _warn(chunk: _Chunk, times: _Times, statuses: _Statuses, location: _Location) -> None:

@@ -34,13 +34,7 @@ from geosvc.csvchunks import CsvLayout, read_text_tables, text_frame
 from geosvc.db import copy_csv
 from geosvc.errors import InvalidInputError, SourceFileError
 from geosvc.pipeline import read_ahead
-from geosvc.requests.import_checks import (
-    FIRST_DATA_ROW,
-    REPORT_COLUMNS,
-    CheckedChunk,
-    SeenIds,
-    check_chunk,
-)
+from geosvc.requests.import_checks import FIRST_DATA_ROW, ID_COLUMN, CheckedChunk, check_chunk
 from geosvc.requests.import_mapping import ImportMapping
 from geosvc.requests.import_rows import (
     EVENT_COLUMNS,
@@ -50,6 +44,8 @@ from geosvc.requests.import_rows import (
     prepared,
     request_csv,
 )
+from geosvc.rowchecks.report import REJECTED, WARNING, reason_counts, report_csv, report_header
+from geosvc.rowchecks.seen import SeenIds
 from geosvc.wards.places import Places, load_places
 
 REQUEST_TABLES = ("service_request", "request_event")
@@ -111,12 +107,9 @@ class _Tally:
         self.read += chunk.read
         self.staged += len(chunk.rows)
         self.imported += imported
-        counts = chunk.issues.groupby(["outcome", "reason"]).size()
-        outcomes = counts.index.get_level_values("outcome")
-        reasons = counts.index.get_level_values("reason")
-        for outcome, reason, count in zip(outcomes, reasons, counts.to_numpy(), strict=True):
-            target = self.rejected if outcome == "rejected" else self.warnings
-            target[str(reason)] += int(count)
+        counts = reason_counts(chunk.issues)
+        self.rejected.update(counts.get(REJECTED, Counter()))
+        self.warnings.update(counts.get(WARNING, Counter()))
 
     def result(self, path: Path, mapping: ImportMapping, report: Path) -> ImportResult:
         return ImportResult(
@@ -190,7 +183,7 @@ def import_csv(
         ) as chunks,
     ):
         for chunk, rows in chunks:
-            chunk.issues.to_csv(out, header=False, index=False)
+            out.write(report_csv(chunk.issues, ID_COLUMN))
             tally.add(chunk, _store(conn, rows, context, store))
             if progress is not None:
                 progress(chunk.read)
@@ -273,16 +266,16 @@ def _checked(
 
 
 @contextmanager
-def _report_file(path: Path) -> Iterator[IO[str]]:
+def _report_file(path: Path) -> Iterator[IO[bytes]]:
     """The report, written under a temporary name and put in place only if all went well."""
     partial = path.with_name(path.name + ".part")
     try:
-        handle = partial.open("w", encoding="utf-8", newline="")
+        handle = partial.open("wb")
     except OSError as exc:
         raise SourceFileError(f"The report cannot be written to {path}; name another.") from exc
     try:
         with handle as out:
-            pd.DataFrame(columns=REPORT_COLUMNS).to_csv(out, index=False)
+            out.write(report_header(ID_COLUMN))
             yield out
         os.replace(partial, path)
     finally:

@@ -20,13 +20,14 @@ from sqlalchemy.exc import IntegrityError
 
 from geosvc.db import psycopg_connection
 from geosvc.errors import NotFoundError
+from geosvc.rowchecks.report import report_header
+from geosvc.surveys.frames import SUBMISSION_ID
 
 LOCK_NAMESPACE = 0x5356  # "SV": survey batch loads, keyed by batch id
 INTERRUPTED = (
     "The load stopped before it finished (the server or the process was stopped); "
     "nothing of this batch was stored. Upload the file again."
 )
-REPORT_HEADER = ("row", "submission_id", "outcome", "field", "value", "reason")
 
 _COLUMNS = """
     id, filename, source_format, schema_name, uploaded_by, uploaded_at, status, file_hash,
@@ -246,8 +247,7 @@ def batch_issues(
 def report_csv(conn: Connection, batch_id: int) -> Iterator[bytes]:
     """The batch's report as CSV (header first), streamed by the database."""
     get_batch(conn, batch_id)
-    header = ",".join(REPORT_HEADER).encode() + b"\n"
-    yield header
+    yield report_header(SUBMISSION_ID)
     query = (
         "COPY (SELECT row_no, submission_id, outcome, field, value, reason "
         f"FROM survey_batch_issue WHERE batch_id = {int(batch_id)} "

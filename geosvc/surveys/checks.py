@@ -28,8 +28,11 @@ import numpy as np
 import numpy.typing as npt
 import pandas as pd
 
-from geosvc.geo import CoordinateProblem, coordinate_problems
-from geosvc.requests.import_checks import SeenIds
+from geosvc.geo import CoordinateProblem
+from geosvc.rowchecks.issues import IssueLog, Mask, Values
+from geosvc.rowchecks.location import place_points, problem_refusals
+from geosvc.rowchecks.report import report_columns
+from geosvc.rowchecks.seen import SeenIds
 from geosvc.surveys.answers import (
     ChunkText,
     access_levels,
@@ -49,13 +52,13 @@ from geosvc.surveys.frames import (
     SUBMISSION_ID,
     SUBMITTED_AT,
 )
-from geosvc.surveys.issues import IssueLog, Mask, Values
 from geosvc.surveys.questions import Questions, resolve_questions
 from geosvc.surveys.scales import SCALES, Service
 from geosvc.surveys.schema import SurveySchema
 from geosvc.surveys.times import campaign_bounds, parse_times
 from geosvc.wards.places import Places
 
+REPORT_COLUMNS = report_columns(SUBMISSION_ID)
 ROW_COLUMNS = [
     "row",
     "submission_id",
@@ -128,7 +131,7 @@ class CheckedChunk:
     collected_at datetime64[us, UTC] (NaT when unknown); the four ``*_access`` columns
     Int16 (NA when unanswered); needs object (a list of need codes, possibly empty);
     answers str (pandas' Arrow-backed strings: JSON objects). ``issues`` has
-    ``geosvc.surveys.issues.REPORT_COLUMNS``, one line per refused row and per warning.
+    ``REPORT_COLUMNS``, one line per refused row and per warning.
     """
 
     rows: pd.DataFrame
@@ -155,7 +158,7 @@ class _Chunk:
     issues: IssueLog = field(init=False)
 
     def __post_init__(self) -> None:
-        self.issues = IssueLog(self.rows, self.ids)
+        self.issues = IssueLog(self.rows, self.ids, SUBMISSION_ID)
 
 
 def check_chunk(
@@ -212,17 +215,14 @@ def _check_location(chunk: _Chunk, places: Places, options: CheckOptions) -> _Po
     precision, precision_blank = chunk.text.numbers(precision_text)
     missing = lat_blank | lon_blank
     unreadable = ~missing & ~(np.isfinite(lat) & np.isfinite(lon))
-    problems = coordinate_problems(lon, lat, places.extent)
     coarse = precision > options.max_precision_m
-    ward = np.full(len(lat), None, dtype=object)
-    todo = pd.isna(problems) & ~coarse & ~chunk.issues.rejected
-    ward[todo] = places.wards.assign(lon[todo], lat[todo])
+    placed = place_points(lon, lat, places, coarse | chunk.issues.rejected)
     refusals = [
         (missing, Reason.NO_LOCATION),
         (unreadable, Reason.BAD_LOCATION),
-        *[(problems == p, reason) for p, reason in _PROBLEM_REASONS.items()],
+        *problem_refusals(placed.problems, _PROBLEM_REASONS),
         (coarse, Reason.IMPRECISE),
-        (todo & pd.isna(ward), Reason.NO_WARD),
+        (placed.in_no_ward, Reason.NO_WARD),
     ]
     point_text = _texts(
         np.logical_or.reduce([mask for mask, r in refusals if r is not Reason.IMPRECISE]),
@@ -235,7 +235,7 @@ def _check_location(chunk: _Chunk, places: Places, options: CheckOptions) -> _Po
         chunk.issues.reject(mask, where, reason, evidence)
     bad_precision = ~precision_blank & ~(precision >= 0)
     chunk.issues.warn(bad_precision, where, Reason.BAD_PRECISION, precision_text)
-    return _Point(lon, lat, np.where(bad_precision, np.nan, precision), ward)
+    return _Point(lon, lat, np.where(bad_precision, np.nan, precision), placed.ward)
 
 
 def _location_text(chunk: _Chunk) -> tuple[Values, Values, Values, Values]:

@@ -30,7 +30,8 @@ from geosvc.bulkload import estimated_rows, indexes_deferred, worth_deferring
 from geosvc.db import copy_csv
 from geosvc.errors import GeosvcError
 from geosvc.pipeline import read_ahead
-from geosvc.requests.import_checks import SeenIds
+from geosvc.rowchecks.report import REJECTED, WARNING, report_lines
+from geosvc.rowchecks.seen import SeenIds
 from geosvc.surveys.batches import (
     Batch,
     Counts,
@@ -46,7 +47,7 @@ from geosvc.surveys.batches import (
 )
 from geosvc.surveys.checks import CheckedChunk, CheckOptions, check_chunk
 from geosvc.surveys.formats import ReadLimits, SurveyFile, open_survey
-from geosvc.surveys.issues import REJECTED, REPORT_COLUMNS, WARNING
+from geosvc.surveys.frames import SUBMISSION_ID
 from geosvc.surveys.refresh import refresh_ward_needs
 from geosvc.surveys.response_rows import ISSUE_COLUMNS, RESPONSE_COLUMNS, issue_csv, response_csv
 from geosvc.surveys.schema import SurveySchema
@@ -269,16 +270,14 @@ def _without_repeated_roots(checked: CheckedChunk, roots: SeenIds) -> CheckedChu
     repeated = first != row_numbers
     if not repeated.any():
         return checked
-    lines = pd.DataFrame(
-        {
-            "row": row_numbers[repeated],
-            "submission_id": rows["submission_id"].to_numpy(dtype=object)[repeated],
-            "outcome": REJECTED,
-            "field": "submission_id",
-            "value": root_ids.to_numpy(dtype=object)[repeated],
-            "reason": [REPEATED_ROOT.format(row=r) for r in first[repeated]],
-        },
-        columns=REPORT_COLUMNS,
+    lines = report_lines(
+        SUBMISSION_ID,
+        row_numbers[repeated],
+        rows[SUBMISSION_ID].to_numpy(dtype=object)[repeated],
+        REJECTED,
+        SUBMISSION_ID,
+        root_ids.to_numpy(dtype=object)[repeated],
+        [REPEATED_ROOT.format(row=r) for r in first[repeated]],
     )
     issues = checked.issues
     dropped = issues["row"].isin(row_numbers[repeated]) & (issues["outcome"] == WARNING)

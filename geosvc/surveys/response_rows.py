@@ -1,4 +1,4 @@
-"""Checked survey rows and report lines as CSV for COPY, laid out with Arrow."""
+"""Checked survey rows (laid out with Arrow) and report lines as CSV for COPY."""
 
 from __future__ import annotations
 
@@ -7,6 +7,8 @@ import pyarrow as pa
 import pyarrow.compute as pc
 
 from geosvc.arrowcsv import csv_bytes, ewkb_points, repeat, utc_text
+from geosvc.rowchecks.report import report_csv
+from geosvc.surveys.frames import SUBMISSION_ID
 from geosvc.surveys.scales import SCALES
 
 _ACCESS = tuple(scale.column for scale in SCALES.values())
@@ -45,24 +47,12 @@ def response_csv(rows: pd.DataFrame, batch_id: int) -> bytes:
 
 
 def issue_csv(lines: pd.DataFrame, batch_id: int) -> bytes:
-    """Report lines (``issues.REPORT_COLUMNS``) in ISSUE_COLUMNS."""
-    n = len(lines)
-    columns = {
-        "batch_id": pa.repeat(pa.scalar(batch_id, pa.int64()), n),
-        "row_no": pa.array(lines["row"], type=pa.int64()),
-        **{c: _text(lines[c]) for c in ("submission_id", "outcome", "field")},
-        "value": _text(lines["value"].map(_shown, na_action="ignore")),
-        "reason": _text(lines["reason"]),
-    }
-    return csv_bytes(pa.table(columns))
+    """Report lines (``checks.REPORT_COLUMNS``) in ISSUE_COLUMNS."""
+    return report_csv(lines, SUBMISSION_ID, leading={"batch_id": batch_id})
 
 
 def _text(values: pd.Series) -> pa.Array:
     return pa.array(values.astype(object), type=pa.string(), from_pandas=True)
-
-
-def _shown(value: object) -> str:
-    return str(value)
 
 
 def _array_literals(needs: pd.Series) -> pa.Array:

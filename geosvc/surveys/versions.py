@@ -20,6 +20,9 @@ import numpy.typing as npt
 import pandas as pd
 from sqlalchemy import Connection, text
 
+from geosvc.rowchecks.report import report_lines
+from geosvc.surveys.frames import SUBMISSION_ID
+
 UNCHANGED = "unchanged"
 REPLACED = "replaced"
 ALREADY_LOADED = "the submission is already loaded (batch {batch}); it was not added again"
@@ -147,13 +150,12 @@ def _messages(
 def _lines(
     rows: pd.DataFrame, outcomes: list[str], reasons: list[str], values: list[object]
 ) -> pd.DataFrame:
-    return pd.DataFrame(
-        {
-            "row": rows["row"].to_numpy(dtype=np.int64),
-            "submission_id": rows["submission_id"].to_numpy(dtype=object),
-            "outcome": outcomes,
-            "field": "submission_id",
-            "value": values,
-            "reason": reasons,
-        }
+    return report_lines(
+        SUBMISSION_ID,
+        rows["row"].to_numpy(dtype=np.int64),
+        rows[SUBMISSION_ID].to_numpy(dtype=object),
+        outcomes,
+        SUBMISSION_ID,
+        values,
+        reasons,
     )

@@ -26,10 +26,11 @@ from geosvc.db import make_engine
 from geosvc.errors import InvalidInputError, SourceFileError
 from geosvc.geo import CoordinateProblem, Extent
 from geosvc.requests.catalogue import read_catalogue, store_catalogue
-from geosvc.requests.import_checks import Places, Reason, SeenIds, check_chunk
+from geosvc.requests.import_checks import Places, Reason, check_chunk
 from geosvc.requests.import_mapping import ImportMapping, load_mapping, parse_mapping
 from geosvc.requests.importer import ImportOptions, ImportResult, import_csv
 from geosvc.requests.reference import reference_number
+from geosvc.rowchecks.seen import SeenIds
 from geosvc.wards.assign import WardIndex
 from geosvc.wards.fields import FieldMap
 from geosvc.wards.loader import WardLoadOptions, load_wards

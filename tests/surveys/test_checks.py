@@ -20,10 +20,16 @@ from hypothesis import strategies as st
 
 from geosvc.errors import InvalidInputError
 from geosvc.geo import Extent
-from geosvc.requests.import_checks import SeenIds
-from geosvc.surveys.checks import ROW_COLUMNS, CheckedChunk, CheckOptions, Reason, check_chunk
+from geosvc.rowchecks.seen import SeenIds
+from geosvc.surveys.checks import (
+    REPORT_COLUMNS,
+    ROW_COLUMNS,
+    CheckedChunk,
+    CheckOptions,
+    Reason,
+    check_chunk,
+)
 from geosvc.surveys.frames import CANONICAL
-from geosvc.surveys.issues import REPORT_COLUMNS
 from geosvc.surveys.schema import load_schema, parse_schema
 from geosvc.wards.assign import WardIndex
 from geosvc.wards.places import Places
