@@ -1,4 +1,4 @@
-"""Engine and sessions: the one place that knows the database URL."""
+"""Engine, COPY helpers and the one ``MetaData`` every table is defined on."""
 
 from __future__ import annotations
 
@@ -8,9 +8,8 @@ from typing import Any
 
 import pandas as pd
 import psycopg
-from sqlalchemy import Connection, Engine, create_engine, text
+from sqlalchemy import Connection, Engine, MetaData, Table, create_engine, text
 from sqlalchemy.exc import DBAPIError
-from sqlalchemy.orm import DeclarativeBase
 
 from geosvc.config import get_settings
 from geosvc.errors import DatabaseUnavailableError
@@ -18,8 +17,36 @@ from geosvc.errors import DatabaseUnavailableError
 SRID = 4326
 
 
-class Base(DeclarativeBase):
-    """Declarative base of every table; Alembic migrations are the schema's source of truth."""
+metadata = MetaData(
+    # PostgreSQL's own names for unnamed keys, so the definitions name them as the database does.
+    naming_convention={
+        "pk": "%(table_name)s_pkey",
+        "fk": "%(table_name)s_%(column_0_name)s_fkey",
+        "uq": "%(table_name)s_%(column_0_N_name)s_key",
+    }
+)
+"""Every table of the migrated database, each defined once in its domain's ``tables`` module.
+
+The migrations (raw SQL) remain the schema's source of truth; ``tests/db/test_table_definitions``
+fails when the definitions and the migrated database differ.
+"""
+
+
+def column_names(table: Table, *, exclude: Iterable[str] = ()) -> tuple[str, ...]:
+    """``table``'s column names in the table's order, without those in ``exclude``.
+
+    For the column lists of COPY and bulk INSERT; naming a column the table lacks raises.
+
+    >>> from sqlalchemy import Column, Integer
+    >>> point = Table("point", MetaData(), Column("id", Integer), Column("x", Integer))
+    >>> column_names(point, exclude=["id"])
+    ('x',)
+    """
+    excluded = set(exclude)
+    unknown = excluded - set(table.columns.keys())
+    if unknown:
+        raise KeyError(f"{table.name} has no column {', '.join(sorted(unknown))}")
+    return tuple(column.name for column in table.columns if column.name not in excluded)
 
 
 def make_engine(url: str) -> Engine:

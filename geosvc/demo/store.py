@@ -20,9 +20,10 @@ from sqlalchemy import Connection, text
 
 from geosvc.arrowcsv import ewkb_points
 from geosvc.config import get_settings
-from geosvc.db import copy_rows, frame_rows
+from geosvc.db import column_names, copy_rows, frame_rows
 from geosvc.demo.kobo import write_kobo_csv
 from geosvc.requests.reference import reference_number
+from geosvc.requests.tables import request_event, service_request
 from geosvc.requests.working_days import calendar_for
 from geosvc.wards.assign import WardIndex
 
@@ -30,6 +31,38 @@ INCIDENTS_FILE = "incidents.csv"
 SURVEYS_FILE = "surveys_kobo.csv"
 HOTSPOTS_FILE = "hotspots.geojson"
 _ACTOR = "demo-loader"
+_REQUEST_COLUMNS = column_names(
+    service_request,
+    # Left to their defaults: a demo request has no contact, hold, escalation or rating.
+    exclude=(
+        "status_notes",
+        "contact",
+        "anonymous",
+        "attributes",
+        "address",
+        "priority",
+        "parent_id",
+        "satisfaction",
+        "token",
+        "actionable",
+        "assigned_to",
+        "service_notice",
+        "media_url",
+        "notified_at",
+        "on_hold_since",
+        "resume_status",
+        "escalations",
+        "escalated_at",
+        "resolved_by_citizen",
+        "feedback",
+        "rated_at",
+        "source",
+        "source_id",
+        "recommend",
+    ),
+)
+_EVENT_COLUMNS = column_names(request_event, exclude=("id", "note", "public", "data"))
+"""The order of the rows ``_events`` yields."""
 
 
 @dataclass(frozen=True)
@@ -91,33 +124,9 @@ def _store_requests(
         reference_number(prefix, t, int(i))
         for t, i in zip(frame["requested_at"], frame["incident_id"], strict=True)
     ]
-    columns = [
-        "id",
-        "reference",
-        "kind",
-        "service_code",
-        "description",
-        "status",
-        "resolution",
-        "channel",
-        "geom",
-        "ward_code",
-        "requested_at",
-        "updated_at",
-        "acknowledged_at",
-        "closed_at",
-        "acknowledge_due_at",
-        "notify_due_at",
-        "due_at",
-    ]
     frame["geom"] = ewkb_points(frame["lon"], frame["lat"]).to_numpy(zero_copy_only=False)
-    copy_rows(conn, "service_request", columns, frame_rows(frame[columns]))
-    copy_rows(
-        conn,
-        "request_event",
-        ["request_id", "kind", "actor", "at", "status_from", "status_to"],
-        _events(frame),
-    )
+    copy_rows(conn, "service_request", _REQUEST_COLUMNS, frame_rows(frame[list(_REQUEST_COLUMNS)]))
+    copy_rows(conn, "request_event", _EVENT_COLUMNS, _events(frame))
     return len(frame), int(frame["ward_code"].isna().sum())
 
 

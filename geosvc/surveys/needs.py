@@ -12,19 +12,10 @@ import pandas as pd
 
 from geosvc.errors import InvalidInputError
 from geosvc.surveys.scales import SCALES, AccessScale
+from geosvc.wards.tables import INDICATOR_COLUMNS
 
 SOURCE = "survey"
 NEEDS_SERVICE = "needs"
-INDICATOR_COLUMNS = (
-    "ward_code",
-    "source",
-    "period",
-    "service",
-    "category",
-    "value",
-    "unit",
-    "note",
-)
 
 
 def ward_needs(responses: pd.DataFrame, period: str = "all", top: int = 5) -> pd.DataFrame:

@@ -13,8 +13,9 @@ import pandas as pd
 from sqlalchemy import Connection, text
 
 from geosvc.db import copy_rows, frame_rows
-from geosvc.surveys.needs import INDICATOR_COLUMNS, SOURCE, ward_needs_from_counts
+from geosvc.surveys.needs import SOURCE, ward_needs_from_counts
 from geosvc.surveys.scales import SCALES
+from geosvc.wards.tables import INDICATOR_COLUMNS
 
 _LEVELS = " UNION ALL ".join(
     f"SELECT ward_code, '{scale.service}' AS service, {scale.column} AS code, "

@@ -7,24 +7,15 @@ import pyarrow as pa
 import pyarrow.compute as pc
 
 from geosvc.arrowcsv import csv_bytes, ewkb_points, repeat, utc_text
+from geosvc.db import column_names
 from geosvc.rowchecks.report import report_csv
 from geosvc.surveys.frames import SUBMISSION_ID
 from geosvc.surveys.scales import SCALES
+from geosvc.surveys.tables import survey_batch_issue, survey_response
 
 _ACCESS = tuple(scale.column for scale in SCALES.values())
-RESPONSE_COLUMNS = (
-    "submission_id",
-    "root_id",
-    "batch_id",
-    "geom",
-    "ward_code",
-    "collected_at",
-    "precision_m",
-    *_ACCESS,
-    "needs",
-    "answers",
-)
-ISSUE_COLUMNS = ("batch_id", "row_no", "submission_id", "outcome", "field", "value", "reason")
+RESPONSE_COLUMNS = column_names(survey_response, exclude=["id"])
+ISSUE_COLUMNS = column_names(survey_batch_issue)
 
 
 def response_csv(rows: pd.DataFrame, batch_id: int) -> bytes:
@@ -43,7 +34,7 @@ def response_csv(rows: pd.DataFrame, batch_id: int) -> bytes:
         "needs": _array_literals(rows["needs"]),
         "answers": _text(rows["answers"]),
     }
-    return csv_bytes(pa.table(columns))
+    return csv_bytes(pa.table({c: columns[c] for c in RESPONSE_COLUMNS}))
 
 
 def issue_csv(lines: pd.DataFrame, batch_id: int) -> bytes:

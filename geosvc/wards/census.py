@@ -18,21 +18,12 @@ from sqlalchemy import Connection, text
 
 from geosvc.db import copy_rows, frame_rows
 from geosvc.errors import SourceFileError
+from geosvc.wards.tables import INDICATOR_COLUMNS
 
 SOURCE = "census2011"
 PERIOD = "2011"
 SERVICES = {"water": "water", "toilet": "sanitation", "refuse": "refuse", "lighting": "electricity"}
 _PREFERRED_VERSION = "2016"
-_INDICATOR_COLUMNS = (
-    "ward_code",
-    "source",
-    "period",
-    "service",
-    "category",
-    "value",
-    "unit",
-    "note",
-)
 
 
 @dataclass(frozen=True)
@@ -108,8 +99,8 @@ def store_census(conn: Connection, directory: Path) -> CensusLoadResult:
     known = set(conn.execute(text("SELECT code FROM ward")).scalars())
     matched = indicators[indicators["ward_code"].isin(known)]
     conn.execute(text("DELETE FROM ward_indicator WHERE source = :s"), {"s": SOURCE})
-    rows = matched.assign(source=SOURCE, period=PERIOD)[list(_INDICATOR_COLUMNS)]
-    copy_rows(conn, "ward_indicator", _INDICATOR_COLUMNS, frame_rows(rows))
+    rows = matched.assign(source=SOURCE, period=PERIOD)[list(INDICATOR_COLUMNS)]
+    copy_rows(conn, "ward_indicator", INDICATOR_COLUMNS, frame_rows(rows))
     households = _set_ward_counts(conn, ward_households(wide), ward_population(population), known)
     census_wards = set(indicators["ward_code"])
     return CensusLoadResult(

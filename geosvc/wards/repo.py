@@ -11,11 +11,13 @@ import geopandas as gpd
 import shapely
 from sqlalchemy import Connection, text
 
-from geosvc.db import SRID, copy_rows, frame_rows
+from geosvc.db import SRID, column_names, copy_rows, frame_rows
 from geosvc.geo import Extent
 from geosvc.wards.normalise import WARD_COLUMNS
+from geosvc.wards.tables import ward
 
-_STAGE_COLUMNS = [*WARD_COLUMNS, "demarcation_year", "source", "geom"]
+# Households and population come from the census, loaded_at from the merge.
+_STAGE_COLUMNS = column_names(ward, exclude=("households", "population", "loaded_at"))
 _CHUNK = 500
 
 
@@ -61,9 +63,7 @@ def upsert_wards(
     return UpsertCounts(int(inserted), int(updated), len(wards) - int(inserted) - int(updated))
 
 
-_ASSIGNMENTS = ", ".join(
-    f"{c} = EXCLUDED.{c}" for c in [*WARD_COLUMNS[1:], "demarcation_year", "source", "geom"]
-)
+_ASSIGNMENTS = ", ".join(f"{c} = EXCLUDED.{c}" for c in _STAGE_COLUMNS[1:])
 _MERGE_SQL = f"""
 WITH merged AS (
     INSERT INTO ward ({", ".join(_STAGE_COLUMNS)})
@@ -85,7 +85,10 @@ SELECT count(*) FILTER (WHERE inserted), count(*) FILTER (WHERE NOT inserted) FR
 def ward_rows(
     wards: gpd.GeoDataFrame, source: str, year: int | None
 ) -> Iterator[tuple[object, ...]]:
-    """COPY rows for normalised wards: their attributes, year, source and EWKB geometry."""
+    """COPY rows for normalised wards: their attributes, year, source and EWKB geometry.
+
+    In ``_STAGE_COLUMNS`` order, which is ``WARD_COLUMNS`` followed by those three.
+    """
     ewkb = shapely.to_wkb(
         shapely.set_srid(wards.geometry.to_numpy(), SRID), hex=True, include_srid=True
     )

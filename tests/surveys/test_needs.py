@@ -6,8 +6,8 @@ import pandas as pd
 import pytest
 
 from geosvc.errors import InvalidInputError
-from geosvc.surveys.needs import INDICATOR_COLUMNS, ward_needs
-from geosvc.wards.models import WardIndicator
+from geosvc.surveys.needs import ward_needs
+from geosvc.wards.tables import INDICATOR_COLUMNS
 
 NA = pd.NA
 
@@ -86,7 +86,6 @@ def test_top_needs_by_hand() -> None:
 def test_rows_fit_the_ward_indicator_table() -> None:
     rows = ward_needs(_responses(), period="2025-campaign")
     assert tuple(rows.columns) == INDICATOR_COLUMNS
-    assert set(INDICATOR_COLUMNS) <= set(WardIndicator.__table__.columns.keys())
     assert not rows.duplicated(["ward_code", "source", "period", "service", "category"]).any()
     assert (rows["value"] >= 0).all()
     assert rows["value"].notna().all()

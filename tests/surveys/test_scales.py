@@ -5,8 +5,8 @@ from __future__ import annotations
 import pytest
 
 from geosvc.demo.tables import ACCESS_SCALES
-from geosvc.surveys.models import SurveyResponse
 from geosvc.surveys.scales import SCALES, Service
+from geosvc.surveys.tables import survey_response
 
 
 def test_water_follows_the_census_sources_best_first() -> None:
@@ -36,7 +36,7 @@ def test_codes_are_positions_and_none_is_worst(service: Service) -> None:
 def test_each_scale_has_its_survey_response_column(service: Service) -> None:
     column = SCALES[service].column
     assert column == f"{service}_access"
-    assert column in SurveyResponse.__table__.columns
+    assert column in survey_response.columns
 
 
 def test_unknown_level_and_code_are_refused_with_the_scale() -> None:
