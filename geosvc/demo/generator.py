@@ -23,6 +23,7 @@ import numpy.typing as npt
 import pandas as pd
 import shapely
 
+from geosvc.analytics.projection import metres_per_degree
 from geosvc.demo.regions import (
     REGION_FACTOR,
     PlantedRegion,
@@ -46,8 +47,6 @@ from geosvc.demo.tables import (
     SERVICE_WEIGHTS,
     UNLISTED_SERVICE_WEIGHT,
     WEEKDAY_WEIGHTS,
-    WGS84_A_M,
-    WGS84_E2,
     AccessScale,
 )
 
@@ -346,21 +345,12 @@ def _inside_any_ward(wards: _Wards, lon: FloatArray, lat: FloatArray) -> npt.NDA
     return inside
 
 
-# --- distances on the WGS84 ellipsoid ----------------------------------------------------------
-
-
-def _metres_per_degree(lat: FloatArray | float) -> tuple[FloatArray, FloatArray]:
-    """Metres per degree of longitude and of latitude at ``lat`` on the WGS84 ellipsoid."""
-    phi = np.radians(lat)
-    w = np.sqrt(1.0 - WGS84_E2 * np.sin(phi) ** 2)
-    meridional = WGS84_A_M * (1.0 - WGS84_E2) / w**3
-    prime_vertical = WGS84_A_M / w
-    return np.radians(prime_vertical * np.cos(phi)), np.radians(meridional)
+# --- distances, on the plane of projection.metres_per_degree -------------------------------------
 
 
 def _local_distance_m(lon: FloatArray, lat: FloatArray, lon0: float, lat0: float) -> FloatArray:
     """Distance in metres, exact enough at a few kilometres, never small when points are far."""
-    east_per_deg, north_per_deg = _metres_per_degree((lat + lat0) / 2.0)
+    east_per_deg, north_per_deg = metres_per_degree((lat + lat0) / 2.0)
     distance: FloatArray = np.hypot((lon - lon0) * east_per_deg, (lat - lat0) * north_per_deg)
     return distance
 
@@ -478,7 +468,7 @@ def _points_around(
     rng: np.random.Generator, wards: _Wards, hotspot: PlantedHotspot
 ) -> tuple[FloatArray, FloatArray]:
     """Normal offsets (sigma = radius / 2) truncated to the radius and to the wards."""
-    east_per_deg, north_per_deg = _metres_per_degree(hotspot.lat)
+    east_per_deg, north_per_deg = metres_per_degree(hotspot.lat)
     lons: list[FloatArray] = []
     lats: list[FloatArray] = []
     missing = hotspot.count
@@ -541,7 +531,7 @@ def _ward_centres_m(wards: _Wards) -> FloatArray:
     """Ward bounding-box centres in metres on a plane around the wards' mean latitude."""
     lon = (wards.bounds[:, 0] + wards.bounds[:, 2]) / 2.0
     lat = (wards.bounds[:, 1] + wards.bounds[:, 3]) / 2.0
-    east_per_deg, north_per_deg = _metres_per_degree(float(lat.mean()))
+    east_per_deg, north_per_deg = metres_per_degree(float(lat.mean()))
     return np.column_stack([lon * east_per_deg, lat * north_per_deg])
 
 
