@@ -22,8 +22,18 @@ FloatArray = npt.NDArray[np.float64]
 WGS84 = CRS.from_epsg(4326)
 _METRE_UNITS = frozenset({"metre", "meter", "m"})
 _CENTRE_DECIMALS = 2
+_WGS84_A_M = 6_378_137.0
+_WGS84_E2 = 6.694_379_990_14e-3
 
-__all__ = ["WGS84", "checked_metric_crs", "crs_name", "from_metres", "metric_crs", "to_metres"]
+__all__ = [
+    "WGS84",
+    "checked_metric_crs",
+    "crs_name",
+    "from_metres",
+    "metres_per_degree",
+    "metric_crs",
+    "to_metres",
+]
 
 
 def metric_crs(lon: npt.ArrayLike, lat: npt.ArrayLike) -> CRS:
@@ -112,6 +122,27 @@ def from_metres(x_m: npt.ArrayLike, y_m: npt.ArrayLike, crs: CRS) -> tuple[Float
     backward = Transformer.from_crs(checked_metric_crs(crs), WGS84, always_xy=True)
     lon, lat = backward.transform(x, y)
     return _finite_pair(lon, lat, "unprojected to degrees")
+
+
+def metres_per_degree(lat: npt.ArrayLike) -> tuple[FloatArray, FloatArray]:
+    """Metres per degree of longitude and of latitude at ``lat`` on the WGS 84 ellipsoid.
+
+    The scale of a plane tangent to the ellipsoid at ``lat``: exact enough to turn offsets
+    of a few kilometres into degrees and back without choosing a UTM zone. Farther away it
+    drifts (the east-west scale by 0.4% per 50 km north or south at 26 degrees south);
+    measure such distances with ``to_metres``.
+
+    Examples
+    --------
+    >>> east, north = metres_per_degree(-26.2)
+    >>> round(float(east)), round(float(north))
+    (99948, 110791)
+    """
+    phi = np.radians(np.asarray(lat, dtype=np.float64))
+    w = np.sqrt(1.0 - _WGS84_E2 * np.sin(phi) ** 2)
+    meridional = _WGS84_A_M * (1.0 - _WGS84_E2) / w**3
+    prime_vertical = _WGS84_A_M / w
+    return np.radians(prime_vertical * np.cos(phi)), np.radians(meridional)
 
 
 def checked_metric_crs(crs: CRS | str | int) -> CRS:

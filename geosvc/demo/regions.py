@@ -1,23 +1,27 @@
 """Planted regions: neighbouring wards where one service fails more often all period long.
 
-A planted hotspot (``geosvc.demo.generator``) is a burst of incidents within a few hundred
+A planted hotspot (``geosvc.demo.planting``) is a burst of incidents within a few hundred
 metres over days: what DBSCAN finds. Need is also regional: a supply zone fed by one ageing
 reservoir, or the suburbs on one overloaded substation, report more outages than the rest of
 the metro month after month, spread over several wards rather than concentrated at a point.
 That is what ward hotspot statistics (Gi*, which tests a ward together with its neighbours)
 are for, so the demo plants it too: in a region of ``REGION_WARDS`` neighbouring wards one
 service's incidents arrive at ``REGION_FACTOR`` times the rate per household found
-elsewhere. The functions here choose the wards and size the extra incidents; the generator
-draws them.
+elsewhere. The functions here choose the wards, the services and the extra incidents;
+``geosvc.demo.incidents`` draws them.
 """
 
 from __future__ import annotations
 
-from collections.abc import Sequence
+from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
 
 import numpy as np
 import numpy.typing as npt
+
+from geosvc.analytics.projection import metres_per_degree
+from geosvc.demo.planting import PlantedHotspot
+from geosvc.demo.sampling import WardTable
 
 FloatArray = npt.NDArray[np.float64]
 IntArray = npt.NDArray[np.int64]
@@ -35,6 +39,7 @@ __all__ = [
     "REGION_WARDS",
     "PlantedRegion",
     "extra_incidents",
+    "plant_regions",
     "region_count",
     "region_wards",
 ]
@@ -136,3 +141,52 @@ def extra_incidents(
     background = ordinary / (1.0 + boost.sum())
     extras: IntArray = np.round(boost * background).astype(np.int64)
     return extras
+
+
+def plant_regions(
+    rng: np.random.Generator,
+    wards: WardTable,
+    wanted: int,
+    ordinary: int,
+    service_weights: Mapping[str, float],
+    hotspots: Sequence[PlantedHotspot],
+) -> list[PlantedRegion]:
+    """Regions of distinct service types, sized against the ``ordinary`` incidents.
+
+    A region's service is drawn from those without a planted hotspot while there are
+    enough: a burst of a hundred incidents in one ward is an outlier that dominates the
+    permutation tests of its service's ward hotspots over the whole period, and the demo
+    should show each kind of pattern where it can be seen.
+    """
+    count = min(region_count(wanted, len(wards.codes)), len(service_weights))
+    if count == 0:
+        return []
+    groups = region_wards(rng, _ward_centres_m(wards), wards.weights, count)
+    options = list(service_weights)
+    p = np.array(list(service_weights.values())) / sum(service_weights.values())
+    bursts = {hotspot.service_code for hotspot in hotspots}
+    quiet = np.array([code not in bursts for code in options])
+    preferred = p * quiet if quiet.sum() >= count else p
+    services = rng.choice(len(options), size=count, replace=False, p=preferred / preferred.sum())
+    shares = [
+        p[code] * wards.weights[group].sum() for code, group in zip(services, groups, strict=True)
+    ]
+    extras = extra_incidents(ordinary, shares)
+    return [
+        PlantedRegion(
+            id=f"R{number + 1:02d}",
+            service_code=options[services[number]],
+            ward_codes=tuple(str(code) for code in wards.codes[groups[number]]),
+            factor=REGION_FACTOR,
+            count=int(extras[number]),
+        )
+        for number in range(count)
+    ]
+
+
+def _ward_centres_m(wards: WardTable) -> FloatArray:
+    """Ward bounding-box centres in metres on a plane around the wards' mean latitude."""
+    lon = (wards.bounds[:, 0] + wards.bounds[:, 2]) / 2.0
+    lat = (wards.bounds[:, 1] + wards.bounds[:, 3]) / 2.0
+    east_per_deg, north_per_deg = metres_per_degree(float(lat.mean()))
+    return np.column_stack([lon * east_per_deg, lat * north_per_deg])

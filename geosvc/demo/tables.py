@@ -51,9 +51,6 @@ SAST_OFFSET_S = 2 * 3600
 DAY_S = 86_400
 EPOCH_WEEKDAY = 3  # 1970-01-01 was a Thursday
 
-WGS84_A_M = 6_378_137.0
-WGS84_E2 = 6.694_379_990_14e-3
-
 REQUEST_TEMPLATES: Mapping[str, tuple[str, ...]] = {
     "water_outage": (
         "No water in the street since this morning.",
