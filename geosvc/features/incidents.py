@@ -23,7 +23,7 @@ from geosvc.features.sql import (
     status_in,
     within_period,
 )
-from geosvc.requests.repo import overdue_sql
+from geosvc.requests.standards_sql import overdue_sql
 
 LAYER = "incidents"
 FILTERS = LayerFilters(
