@@ -14,11 +14,13 @@ from geosvc.requests.transitions import TRANSITIONS, Action
 #: The actions only the system or a citizen takes: the escalation job escalates, a
 #: citizen rates through the status page.
 _NOT_BY_STAFF = frozenset({Action.ESCALATE, Action.RATE})
+#: The actions staff take, through the API or the CLI, in the lifecycle's order.
+STAFF_ACTIONS = tuple(a for a in Action if a not in _NOT_BY_STAFF)
 
 # Made from Action so that a new action reaches the staff API without a second list;
 # mypy cannot follow an enum built from a computed list, hence the ignore.
 StaffAction = StrEnum(  # type: ignore[misc]
-    "StaffAction", [(a.name, a.value) for a in Action if a not in _NOT_BY_STAFF]
+    "StaffAction", [(a.name, a.value) for a in STAFF_ACTIONS]
 )
 StaffAction.__doc__ = (
     "The actions staff take through the API (escalation and rating happen elsewhere)."
