@@ -14,6 +14,7 @@ from geosvc.config import get_settings
 from geosvc.requests.escalation import escalate_due
 from geosvc.requests.intake import Contact, NewRequest, create_request, policy_for
 from geosvc.requests.lifecycle import Change, change_request
+from geosvc.requests.permissions import STAFF_ACTIONS
 from geosvc.requests.repo import (
     RequestFilter,
     RequestRecord,
@@ -148,9 +149,10 @@ def _simple(action: Action) -> Callable[..., None]:
     return fail_cleanly(command)
 
 
-for _action in (Action.ACKNOWLEDGE, Action.START, Action.HOLD, Action.RESUME, Action.NOTE,
-                Action.NOTIFY, Action.REOPEN):  # fmt: skip
-    app.command(_action.value)(_simple(_action))
+# Assigning and closing need more than a note: they have commands of their own below.
+for _action in STAFF_ACTIONS:
+    if _action not in {Action.ASSIGN, Action.CLOSE}:
+        app.command(_action.value)(_simple(_action))
 
 
 @app.command()

@@ -7,7 +7,6 @@ notes and notify customers; staff also acknowledge, assign, hold, close and reop
 from __future__ import annotations
 
 from datetime import datetime
-from enum import StrEnum
 from typing import Annotated
 
 from fastapi import APIRouter, Query
@@ -23,32 +22,15 @@ from api.schemas.requests import (
     RequestOut,
     RequestPage,
 )
-from geosvc.auth import Role, require
 from geosvc.requests.escalation import escalate_due
 from geosvc.requests.intake import Contact, NewRequest, create_request, policy_for
 from geosvc.requests.lifecycle import Change, change_request
+from geosvc.requests.permissions import StaffAction, require_for
 from geosvc.requests.repo import RequestFilter, get_request, list_requests, request_history
 from geosvc.requests.transitions import Action
 from geosvc.requests.working_days import calendar_for
 
 router = APIRouter(prefix="/api/requests", tags=["requests (staff)"])
-
-
-class StaffAction(StrEnum):
-    """The actions staff take through the API (escalation and rating happen elsewhere)."""
-
-    ACKNOWLEDGE = "acknowledge"
-    ASSIGN = "assign"
-    START = "start"
-    HOLD = "hold"
-    RESUME = "resume"
-    NOTE = "note"
-    NOTIFY = "notify"
-    CLOSE = "close"
-    REOPEN = "reopen"
-
-
-AGENT_ACTIONS = frozenset({StaffAction.NOTE, StaffAction.NOTIFY})
 
 
 def _csv(value: str | None) -> tuple[str, ...] | None:
@@ -148,10 +130,10 @@ def act(
 
     Agents may add notes and notify customers; every other action needs the staff role.
     """
-    if action not in AGENT_ACTIONS:
-        require(agent, Role.STAFF)
+    staff_action = Action(action.value)
+    require_for(agent, staff_action)
     change = Change(
-        Action(action.value),
+        staff_action,
         agent.name,
         note=body.note,
         public=body.public,

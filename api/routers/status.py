@@ -13,13 +13,14 @@ from fastapi import APIRouter, Query
 from api.deps import ConnectionDep, SettingsDep
 from api.schemas.requests import FeedbackIn, PublicEventOut, PublicStatusOut
 from geosvc.i18n import LANGUAGES, check_lang, label, service_name, translate
+from geosvc.requests.intake import CITIZEN_ACTOR
 from geosvc.requests.lifecycle import Change, change_request
+from geosvc.requests.permissions import may_rate
 from geosvc.requests.repo import EventRecord, RequestRecord, get_request, request_history
 from geosvc.requests.transitions import Action, open311_status
 from geosvc.requests.working_days import calendar_for
 
 router = APIRouter(prefix="/api/status", tags=["status (citizens)"])
-CITIZEN = "citizen"
 LangQuery = Annotated[
     str | None,
     Query(
@@ -52,7 +53,7 @@ def _public(conn: ConnectionDep, record: RequestRecord, lang: str) -> PublicStat
         service_name=service_name(lang, record.service_code, record.service_name),
         status=record.status,
         status_label=label(lang, "status", record.status),
-        open311_status="closed" if open311_status(record.status) == "closed" else "open",
+        open311_status=open311_status(record.status),
         status_notes=record.status_notes,
         resolution=record.resolution,
         resolution_label=label(lang, "resolution", record.resolution)
@@ -63,7 +64,7 @@ def _public(conn: ConnectionDep, record: RequestRecord, lang: str) -> PublicStat
         expected_at=record.due_at,
         closed_at=record.closed_at,
         duplicate_of=record.parent_reference,
-        can_rate=record.status == "closed" and record.rated_at is None,
+        can_rate=may_rate(record.status, record.rated_at),
         satisfaction=record.satisfaction,
         history=[_event(lang, e) for e in history],
     )
@@ -93,7 +94,7 @@ def feedback(
     code = check_lang(lang)
     change = Change(
         Action.RATE,
-        CITIZEN,
+        CITIZEN_ACTOR,
         note=body.comment,
         rating=body.rating,
         resolved=body.resolved,

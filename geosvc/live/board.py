@@ -19,14 +19,10 @@ from geosvc.live.views import (
     jsonable,
     request_view_columns,
 )
+from geosvc.requests.standards_sql import breaching_sql, overdue_since_sql
 
-#: Open requests that may breach a standard: the cheap part of ``breaches_sql`` first.
-_MAY_BREACH = """
-    r.status NOT IN ('closed', 'on_hold') AND r.actionable
-    AND ((r.acknowledged_at IS NULL AND r.acknowledge_due_at < :at)
-         OR (r.notified_at IS NULL AND r.notify_due_at < :at)
-         OR r.due_at < :at)
-"""
+#: Open requests that breach a standard at ``:at``.
+_BREACHING = breaching_sql(":at")
 
 
 def active_clusters(conn: Connection, limit: int, at: datetime) -> list[dict[str, Any]]:
@@ -61,12 +57,9 @@ def overdue_requests(conn: Connection, limit: int, at: datetime) -> list[dict[st
     rows = conn.execute(
         text(
             f"""
-            SELECT {request_view_columns(":at")},
-                   least(CASE WHEN r.acknowledged_at IS NULL THEN r.acknowledge_due_at END,
-                         CASE WHEN r.notified_at IS NULL THEN r.notify_due_at END,
-                         r.due_at) AS overdue_since
+            SELECT {request_view_columns(":at")}, {overdue_since_sql()} AS overdue_since
             FROM {REQUEST_VIEW_FROM}
-            WHERE {_MAY_BREACH}
+            WHERE {_BREACHING}
             ORDER BY overdue_since, r.id
             LIMIT :limit
             """
@@ -103,7 +96,7 @@ def counters(conn: Connection, at: datetime) -> dict[str, int]:
               (SELECT count(*) FROM service_request r WHERE r.status <> 'closed') AS open,
               (SELECT count(*) FROM service_request r
                WHERE r.requested_at > :since AND r.requested_at <= :at) AS received_24h,
-              (SELECT count(*) FROM service_request r WHERE {_MAY_BREACH}) AS overdue,
+              (SELECT count(*) FROM service_request r WHERE {_BREACHING}) AS overdue,
               (SELECT count(*) FROM request_event e
                WHERE e.kind = 'escalated' AND e.at > :since AND e.at <= :at) AS escalated_24h,
               (SELECT count(*) FROM live_cluster c WHERE c.state <> 'closed') AS clusters

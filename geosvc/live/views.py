@@ -15,22 +15,7 @@ from typing import Any
 
 from sqlalchemy import Connection, text
 
-
-def breaches_sql(at: str) -> str:
-    """SQL for the standards an open request ``r`` breaches at the SQL expression ``at``.
-
-    The same rules as ``geosvc.requests.standards.breaches`` without the urgent flag (an
-    urgent request is escalated on receipt but breaches no standard by being urgent).
-    Closed, on-hold and non-actionable requests breach nothing: their clocks are stopped.
-    """
-    return f"""
-    CASE WHEN r.status IN ('closed', 'on_hold') OR NOT r.actionable THEN ARRAY[]::text[]
-    ELSE array_remove(ARRAY[
-        CASE WHEN r.acknowledged_at IS NULL AND r.acknowledge_due_at < {at}
-             THEN 'acknowledge' END,
-        CASE WHEN r.notified_at IS NULL AND r.notify_due_at < {at} THEN 'notify' END,
-        CASE WHEN r.due_at < {at} THEN 'complete' END], NULL)
-    END"""
+from geosvc.requests.standards_sql import breaches_sql
 
 
 def request_view_columns(at: str) -> str:

@@ -14,7 +14,8 @@ from sqlalchemy import Connection, text
 
 from geosvc.requests.intake import ESCALATION_ACTOR
 from geosvc.requests.lifecycle import Change, change_request
-from geosvc.requests.standards import Breach, DueDates, StandardState, breaches
+from geosvc.requests.standards import TIME_COLUMNS, Breach, StandardState, breaches
+from geosvc.requests.standards_sql import clock_running_sql, unescalated_breach_sql
 from geosvc.requests.transitions import Action
 from geosvc.requests.working_days import WorkingCalendar
 
@@ -25,22 +26,20 @@ _NOTES = {
     Breach.COMPLETE: "Not completed within the service standard.",
 }
 
-# The same rules as breaches(), in SQL, so that only requests with a breach to escalate
-# come back (breaches() stays the reference and decides). Requests imported from another
-# system were received there, long ago: they are not "urgent on receipt" here.
+#: Requests imported from another system were received there, long ago: they are not
+#: "urgent on receipt" here.
+_URGENT_ON_RECEIPT = "t.urgent AND r.source = 'geosvc'"
+
+# The requests with a breach to escalate, by the rule breaches() applies, so that only
+# those come back; breaches() then names each breach.
 _CANDIDATES = text(
-    """
-    SELECT r.id, r.status, t.urgent AND r.source = 'geosvc' AS urgent, r.actionable,
-           r.acknowledged_at IS NOT NULL AS acknowledged, r.notified_at IS NOT NULL AS notified,
-           r.acknowledge_due_at, r.notify_due_at, r.due_at, r.escalations
+    f"""
+    SELECT r.id, r.status, {_URGENT_ON_RECEIPT} AS urgent, r.actionable, r.escalations,
+           {", ".join(f"r.{column}" for column in TIME_COLUMNS)}
     FROM service_request r JOIN service_type t ON t.code = r.service_code
-    WHERE r.status NOT IN ('closed', 'on_hold') AND r.actionable
-      AND ((t.urgent AND r.source = 'geosvc' AND NOT 'urgent' = ANY(r.escalations))
-           OR (r.acknowledged_at IS NULL AND r.acknowledge_due_at < :now
-               AND NOT 'acknowledge' = ANY(r.escalations))
-           OR (r.notified_at IS NULL AND r.notify_due_at < :now
-               AND NOT 'notify' = ANY(r.escalations))
-           OR (r.due_at < :now AND NOT 'complete' = ANY(r.escalations)))
+    WHERE {clock_running_sql()}
+      AND (({_URGENT_ON_RECEIPT} AND NOT 'urgent' = ANY(r.escalations))
+           OR {unescalated_breach_sql(":now")})
     ORDER BY r.id
     LIMIT :limit
     """
@@ -71,16 +70,11 @@ def escalate_due(
     done: list[Escalation] = []
     rows = conn.execute(_CANDIDATES, {"now": now, "limit": limit}).mappings().all()
     for row in rows:
-        due = None
-        if row["due_at"] is not None:
-            due = DueDates(row["acknowledge_due_at"], row["notify_due_at"], row["due_at"])
         state = StandardState(
             status=row["status"],
             urgent=row["urgent"],
             actionable=row["actionable"],
-            acknowledged=row["acknowledged"],
-            notified=row["notified"],
-            due=due,
+            times={column: row[column] for column in TIME_COLUMNS},
             escalated=frozenset(row["escalations"]),
         )
         for breach in breaches(state, now):

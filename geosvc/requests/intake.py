@@ -33,6 +33,8 @@ from geosvc.wards.repo import jurisdiction_extent
 KINDS = ("request", "complaint", "compliment")
 CHANNELS = ("web", "app", "phone", "e-mail", "letter", "in_person", "sms", "field_worker")
 ESCALATION_ACTOR = "geosvc:escalation"
+#: Who the history names for what a citizen does without signing in.
+CITIZEN_ACTOR = "citizen"
 
 
 class LocationError(InvalidInputError):
@@ -81,7 +83,7 @@ class NewRequest:
     contact: Contact = field(default_factory=Contact)
     answers: dict[str, Answer] = field(default_factory=dict)
     media_url: str | None = None
-    actor: str = "citizen"
+    actor: str = CITIZEN_ACTOR
     lang: str = DEFAULT_LANG
 
 

@@ -15,6 +15,7 @@ from sqlalchemy import Connection, text
 
 from geosvc.errors import ConflictError, InvalidInputError
 from geosvc.live.events import publish_request_event
+from geosvc.requests.permissions import may_rate
 from geosvc.requests.repo import RequestRecord, get_request
 from geosvc.requests.standards import Breach, DueDates, Targets, due_dates, extend_for_hold
 from geosvc.requests.transitions import Action, Resolution, Status, next_status
@@ -273,7 +274,7 @@ def _reopen(
 def _rate(
     record: RequestRecord, change: Change, now: datetime
 ) -> tuple[dict[str, Any], dict[str, Any]]:
-    if record.rated_at is not None:
+    if not may_rate(record.status, record.rated_at):
         raise ConflictError(f"{record.reference} has already been rated since it was closed.")
     updates = {
         "satisfaction": change.rating,

@@ -11,18 +11,10 @@ from typing import Any
 from sqlalchemy import Connection, text
 
 from geosvc.errors import NotFoundError
+from geosvc.requests.standards_sql import overdue_sql
 from geosvc.requests.transitions import OPEN
 
-
 #: The columns of a request as every reader sees it (``r`` is service_request, ``t`` its type).
-def overdue_sql(at: str) -> str:
-    """SQL true for a request ``r`` open and past its completion date at ``at``.
-
-    A request on hold has its clock stopped, so it is not overdue.
-    """
-    return f"r.status NOT IN ('closed', 'on_hold') AND r.due_at < {at}"
-
-
 REQUEST_COLUMNS = """
     r.id, r.reference, r.token::text AS token, r.kind, r.service_code, t.name AS service_name,
     t.urgent, r.description, r.status, r.status_notes, r.resolution, r.channel, r.contact,

@@ -1,15 +1,18 @@
 """Service standards: due dates from a service type's targets, holds, and breaches.
 
 Pure functions over datetimes; the lifecycle and the escalation job call them and store
-the results.
+the results. ``STANDARDS`` is the one definition of when a request breaches a standard;
+``geosvc.requests.standards_sql`` renders the same definition to SQL.
 """
 
 from __future__ import annotations
 
-from dataclasses import dataclass, replace
+from collections.abc import Mapping
+from dataclasses import dataclass, field, replace
 from datetime import datetime
 from enum import StrEnum
 
+from geosvc.requests.transitions import Status
 from geosvc.requests.working_days import WorkingCalendar
 
 
@@ -76,15 +79,62 @@ def extend_for_hold(
 
 
 @dataclass(frozen=True)
+class Standard:
+    """One service standard as a request stores it: its deadline and what meets it.
+
+    The one definition of a breach: the Python check (``Standard.breached``) and the SQL
+    (``geosvc.requests.standards_sql``) are both made from ``STANDARDS``.
+    """
+
+    breach: Breach
+    #: The service_request column holding the deadline.
+    due_column: str
+    #: The column set when the standard is met; None when only closing meets it (and
+    #: closing stops the clock).
+    met_column: str | None
+
+    def breached(self, times: Mapping[str, datetime | None], now: datetime) -> bool:
+        """Whether a request with these column values has broken this standard at ``now``."""
+        due = times.get(self.due_column)
+        met = self.met_column is not None and times.get(self.met_column) is not None
+        return due is not None and not met and now > due
+
+
+ACKNOWLEDGEMENT = Standard(Breach.ACKNOWLEDGE, "acknowledge_due_at", "acknowledged_at")
+NOTIFICATION = Standard(Breach.NOTIFY, "notify_due_at", "notified_at")
+#: Its breach is what makes a request overdue.
+COMPLETION = Standard(Breach.COMPLETE, "due_at", None)
+#: Every standard, in the order breaches are reported and escalated.
+STANDARDS = (ACKNOWLEDGEMENT, NOTIFICATION, COMPLETION)
+#: The request columns the standards read: what ``StandardState.times`` holds.
+TIME_COLUMNS = tuple(
+    dict.fromkeys(c for s in STANDARDS for c in (s.due_column, s.met_column) if c is not None)
+)
+#: The statuses that stop every clock: nothing is due while a request is closed or held.
+CLOCK_STOPPED = (Status.CLOSED, Status.ON_HOLD)
+
+
+def clock_running(status: str, actionable: bool) -> bool:
+    """Whether a request's standards run: it is open, not held, and someone can be told.
+
+    >>> clock_running("received", True), clock_running("on_hold", True)
+    (True, False)
+    """
+    return actionable and status not in CLOCK_STOPPED
+
+
+@dataclass(frozen=True)
 class StandardState:
-    """What breach detection needs to know about a request."""
+    """What breach detection needs to know about a request.
+
+    ``times`` holds the request's columns that ``STANDARDS`` name (deadlines and the
+    moments standards were met); a missing column counts as null.
+    """
 
     status: str
     urgent: bool
     actionable: bool
-    acknowledged: bool
-    notified: bool
-    due: DueDates | None
+    times: Mapping[str, datetime | None] = field(default_factory=dict)
     escalated: frozenset[str] = frozenset()
 
 
@@ -93,16 +143,8 @@ def breaches(state: StandardState, now: datetime) -> list[Breach]:
 
     Closed, on-hold and non-actionable requests breach nothing: their clocks are stopped.
     """
-    if state.status in {"closed", "on_hold"} or not state.actionable:
+    if not clock_running(state.status, state.actionable):
         return []
-    found = []
-    if state.urgent:
-        found.append(Breach.URGENT)
-    if state.due is not None:
-        if not state.acknowledged and now > state.due.acknowledge:
-            found.append(Breach.ACKNOWLEDGE)
-        if not state.notified and now > state.due.notify:
-            found.append(Breach.NOTIFY)
-        if now > state.due.complete:
-            found.append(Breach.COMPLETE)
+    found = [Breach.URGENT] if state.urgent else []
+    found += [s.breach for s in STANDARDS if s.breached(state.times, now)]
     return [b for b in found if b.value not in state.escalated]

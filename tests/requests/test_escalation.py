@@ -102,11 +102,10 @@ def test_urgent_requests_missed_on_receipt_are_escalated_by_the_job(
 
 def test_breaches_pure() -> None:
     state = StandardState(
-        status="received", urgent=True, actionable=True, acknowledged=False, notified=False,
-        due=None, escalated=frozenset({"urgent"}),
-    )  # fmt: skip
+        status="received", urgent=True, actionable=True, escalated=frozenset({"urgent"})
+    )
     assert breaches(state, MONDAY) == []
-    assert breaches(StandardState("on_hold", True, True, False, False, None), MONDAY) == []
+    assert breaches(StandardState("on_hold", True, True), MONDAY) == []
 
 
 def test_imported_open_requests_of_urgent_types_are_not_escalated_on_receipt(
