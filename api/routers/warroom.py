@@ -14,8 +14,8 @@ from fastapi import APIRouter, Query
 
 from api.auth import WarroomDep
 from api.deps import ConnectionDep
-from geosvc.live import board
-from geosvc.live.schemas import BoardSummary, Cluster, OverdueRequest, RequestEvent, RequestView
+from geosvc.warroom import board, repo
+from geosvc.warroom.schemas import BoardSummary, Cluster, OverdueRequest, RequestEvent, RequestView
 
 router = APIRouter(prefix="/api/warroom", tags=["war room"])
 
@@ -32,14 +32,14 @@ def summary(conn: ConnectionDep, _warroom: WarroomDep, limit: Limit = 50) -> Boa
 @router.get("/clusters", summary="Live clusters, largest first", response_model=list[Cluster])
 def clusters(conn: ConnectionDep, _warroom: WarroomDep, limit: Limit = 200) -> list[Cluster]:
     """Service, size, growth, wards, centroid, hull and first and last incident."""
-    rows = board.active_clusters(conn, limit, datetime.now(UTC))
+    rows = repo.active_clusters(conn, limit, datetime.now(UTC))
     return [Cluster.model_validate(row) for row in rows]
 
 
 @router.get("/requests", summary="The newest requests", response_model=list[RequestView])
 def requests(conn: ConnectionDep, _warroom: WarroomDep, limit: Limit = 50) -> list[RequestView]:
     """The requests received last, newest first."""
-    rows = board.newest_requests(conn, limit, datetime.now(UTC))
+    rows = repo.newest_requests(conn, limit, datetime.now(UTC))
     return [RequestView.model_validate(row) for row in rows]
 
 
@@ -50,12 +50,12 @@ def requests(conn: ConnectionDep, _warroom: WarroomDep, limit: Limit = 50) -> li
 )
 def overdue(conn: ConnectionDep, _warroom: WarroomDep, limit: Limit = 50) -> list[OverdueRequest]:
     """Open requests past a due date (acknowledge, notify or complete), longest overdue first."""
-    rows = board.overdue_requests(conn, limit, datetime.now(UTC))
+    rows = repo.overdue_requests(conn, limit, datetime.now(UTC))
     return [OverdueRequest.model_validate(row) for row in rows]
 
 
 @router.get("/escalations", summary="The newest escalations", response_model=list[RequestEvent])
 def escalations(conn: ConnectionDep, _warroom: WarroomDep, limit: Limit = 50) -> list[RequestEvent]:
     """Escalations, newest first, with the breach each answers."""
-    rows = board.recent_escalations(conn, limit, datetime.now(UTC))
+    rows = repo.recent_escalations(conn, limit, datetime.now(UTC))
     return [RequestEvent.model_validate(row) for row in rows]

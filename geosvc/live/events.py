@@ -7,8 +7,9 @@ so nothing is announced that a listener cannot read. The rows, with their increa
 are what a Server-Sent Events stream replays after ``Last-Event-ID``; NOTIFY only wakes the
 listeners (its message is ``{"id": ..., "topic": ...}``, far under PostgreSQL's 8,000 bytes).
 
-Request events carry the board's view of the request (``geosvc.live.views``), never
-personal data. Old events are pruned by ``prune_events`` (the live-cluster worker runs it).
+Request events carry the board's view of the request, never personal data: the requests
+domain builds it (``geosvc.requests.repo.request_event_view``) and publishes it here. Old
+events are pruned by ``prune_events`` (the live-cluster worker runs it).
 """
 
 from __future__ import annotations
@@ -20,10 +21,10 @@ from datetime import UTC, datetime, timedelta
 from enum import StrEnum
 from typing import Any
 
-from sqlalchemy import Connection, text
+from sqlalchemy import Connection
 
 from geosvc.errors import InvalidInputError
-from geosvc.live.views import request_event_view
+from geosvc.live import repo
 
 LIVE_CHANNEL = "geosvc_live"
 
@@ -63,61 +64,26 @@ def publish(conn: Connection, topic: str, payload: Mapping[str, Any]) -> int:
     return event_id
 
 
-def publish_request_event(conn: Connection, event_id: int) -> int:
-    """Publish the ``request_event`` row ``event_id`` as the board's view of it.
-
-    The payload is built here from the row, never passed in, so no caller can leak the
-    reporter's details into the log.
-    """
-    (live_id,) = publish_many(conn, Topic.REQUEST, [request_event_view(conn, event_id)])
-    return live_id
-
-
 def publish_many(
     conn: Connection, topic: Topic, payloads: Sequence[Mapping[str, Any]]
 ) -> list[int]:
     """Append several events of one topic in one statement; returns their ids in order."""
     if not payloads:
         return []
-    rows = conn.execute(
-        text(
-            """
-            INSERT INTO live_event (topic, payload)
-            SELECT :topic, p.value
-            FROM jsonb_array_elements(CAST(:payloads AS jsonb)) WITH ORDINALITY AS p(value, n)
-            ORDER BY p.n
-            RETURNING id
-            """
-        ),
-        {"topic": topic.value, "payloads": json.dumps(list(payloads), default=str)},
-    ).scalars()
-    ids = sorted(int(i) for i in rows)
-    conn.execute(
-        text("SELECT pg_notify(:channel, m) FROM unnest(CAST(:messages AS text[])) AS m"),
-        {
-            "channel": LIVE_CHANNEL,
-            "messages": [json.dumps({"id": i, "topic": topic.value}) for i in ids],
-        },
-    )
+    ids = repo.insert_events(conn, topic.value, json.dumps(list(payloads), default=str))
+    repo.notify(conn, LIVE_CHANNEL, [json.dumps({"id": i, "topic": topic.value}) for i in ids])
     return ids
-
-
-_SELECT = "SELECT id, topic, payload, created_at FROM live_event"
 
 
 def read_events(conn: Connection, after: int, limit: int = 1000) -> list[LiveEvent]:
     """The events with an id greater than ``after``, oldest first, at most ``limit``."""
-    rows = conn.execute(
-        text(f"{_SELECT} WHERE id > :after ORDER BY id LIMIT :limit"),
-        {"after": after, "limit": limit},
-    ).all()
+    rows = repo.events_after(conn, after, limit)
     return [LiveEvent(int(r.id), r.topic, r.payload, r.created_at) for r in rows]
 
 
 def event_bounds(conn: Connection) -> tuple[int, int]:
     """The smallest and largest id in the log, (0, 0) when it is empty."""
-    low, high = conn.execute(text("SELECT min(id), max(id) FROM live_event")).one()
-    return int(low or 0), int(high or 0)
+    return repo.id_bounds(conn)
 
 
 def resume_point(conn: Connection, margin: timedelta = timedelta(seconds=30)) -> int:
@@ -128,23 +94,10 @@ def resume_point(conn: Connection, margin: timedelta = timedelta(seconds=30)) ->
     the last ``margin`` (the newest id when there are none; 0 for an empty log). The board
     is sent a few events it has already loaded and merges them by reference and key.
     """
-    point = conn.execute(
-        text(
-            """
-            SELECT coalesce(
-                (SELECT min(id) - 1 FROM live_event WHERE created_at >= now() - :margin),
-                (SELECT max(id) FROM live_event), 0)
-            """
-        ),
-        {"margin": margin},
-    ).scalar_one()
-    return int(point)
+    return repo.resume_point(conn, margin)
 
 
 def prune_events(conn: Connection, keep: timedelta, now: datetime | None = None) -> int:
     """Delete the events older than ``keep``; returns how many."""
     before = (now or datetime.now(UTC)) - keep
-    result = conn.execute(
-        text("DELETE FROM live_event WHERE created_at < :before"), {"before": before}
-    )
-    return int(result.rowcount)
+    return repo.delete_before(conn, before)

@@ -26,14 +26,11 @@ from typing import Any
 import psycopg
 from sqlalchemy.engine import make_url
 
+from geosvc.live import repo
 from geosvc.live.events import LIVE_CHANNEL, LiveEvent
 
 log = logging.getLogger("geosvc.live")
 _PAGE = 500
-_SCAN = (
-    "SELECT id, topic, payload, created_at FROM live_event "
-    "WHERE id > %(cursor)s OR id = ANY(%(late)s) ORDER BY id LIMIT %(limit)s"
-)
 APPLICATION_NAME = "geosvc-live-hub"  # how the hub's connection shows in pg_stat_activity
 _REMEMBERED = 50_000  # ids delivered recently, to tell a late event from a repeated NOTIFY
 
@@ -158,7 +155,7 @@ class EventHub:
         async with await connect(
             self.url, autocommit=True, application_name=APPLICATION_NAME
         ) as conn:
-            await conn.execute(f"LISTEN {LIVE_CHANNEL}")
+            await repo.listen(conn, LIVE_CHANNEL)
             await self._start_cursor(conn)
             self.connected.set()
             late: set[int] = set()
@@ -175,9 +172,7 @@ class EventHub:
     async def _start_cursor(self, conn: psycopg.AsyncConnection[Any]) -> None:
         """Deliver from the newest event on; after a reconnection, from where the hub was
         (unless the log went back, as when the database was recreated)."""
-        cursor = await conn.execute("SELECT coalesce(max(id), 0) FROM live_event")
-        row = await cursor.fetchone()
-        newest = int(row[0]) if row else 0
+        newest = await repo.newest_id(conn)
         if self._cursor is None or newest < self._cursor:
             self._cursor = newest
             self._hole_since = None
@@ -203,10 +198,7 @@ class EventHub:
         """Deliver what committed since the last scan, in order, holding back after a hole."""
         while True:
             assert self._cursor is not None
-            cursor = await conn.execute(
-                _SCAN, {"cursor": self._cursor, "late": sorted(late), "limit": _PAGE}
-            )
-            rows = await cursor.fetchall()
+            rows = await repo.scan(conn, self._cursor, sorted(late), _PAGE)
             late = set()
             events = [LiveEvent(int(r[0]), r[1], r[2], r[3]) for r in rows]
             if not self._advance(events) or len(rows) < _PAGE:

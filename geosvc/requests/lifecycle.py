@@ -14,9 +14,9 @@ from typing import Any
 from sqlalchemy import Connection, text
 
 from geosvc.errors import ConflictError, InvalidInputError
-from geosvc.live.events import publish_request_event
+from geosvc.live.events import Topic, publish_many
 from geosvc.requests.permissions import may_rate
-from geosvc.requests.repo import RequestRecord, get_request
+from geosvc.requests.repo import RequestRecord, get_request, request_event_view
 from geosvc.requests.standards import Breach, DueDates, Targets, due_dates, extend_for_hold
 from geosvc.requests.transitions import Action, Resolution, Status, next_status
 from geosvc.requests.working_days import WorkingCalendar
@@ -157,6 +157,17 @@ def log_event(
         },
     ).scalar_one()
     publish_request_event(conn, event_id)
+
+
+def publish_request_event(conn: Connection, event_id: int) -> int:
+    """Publish the ``request_event`` row ``event_id`` on the live bus as the board's view of
+    it; returns the live event's id.
+
+    The payload is built here from the row, never passed in, so no caller can leak the
+    reporter's details into the log.
+    """
+    (live_id,) = publish_many(conn, Topic.REQUEST, [request_event_view(conn, event_id)])
+    return live_id
 
 
 def _is_public(change: Change) -> bool:

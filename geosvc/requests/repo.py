@@ -11,7 +11,8 @@ from typing import Any
 from sqlalchemy import Connection, text
 
 from geosvc.errors import NotFoundError
-from geosvc.requests.standards_sql import overdue_sql
+from geosvc.live.payloads import jsonable
+from geosvc.requests.standards_sql import breaches_sql, overdue_sql
 from geosvc.requests.transitions import OPEN
 
 #: The columns of a request as every reader sees it (``r`` is service_request, ``t`` its type).
@@ -257,3 +258,46 @@ def public_notes(conn: Connection, request_ids: Sequence[int]) -> dict[int, list
         fields = dict(row)
         notes[fields.pop("request_id")].append(EventRecord(**fields))
     return notes
+
+
+# The war room's view of a request: what the live bus and the board's lists carry. It names
+# the request (reference, service, kind, status, ward, point, dates, the standards it
+# breaches) and never its reporter: no contact details, description, address, notes or actor.
+
+
+def request_view_columns(at: str) -> str:
+    """The columns of a request's view, breaches measured at ``at`` (``r`` service_request,
+    ``t`` its type, ``w`` its ward, ``p`` its parent: see ``REQUEST_VIEW_FROM``)."""
+    return f"""
+    r.reference, r.kind, r.service_code, t.name AS service_name,
+    t.group_name AS service_group, t.urgent, r.status, r.priority,
+    r.ward_code, w.name AS ward_name, w.municipality_code,
+    ST_X(r.geom) AS lon, ST_Y(r.geom) AS lat,
+    r.requested_at, r.due_at, r.escalations, {breaches_sql(at)} AS breaches,
+    p.reference AS duplicate_of"""
+
+
+REQUEST_VIEW_FROM = """
+    service_request r
+    JOIN service_type t ON t.code = r.service_code
+    LEFT JOIN ward w ON w.code = r.ward_code
+    LEFT JOIN service_request p ON p.id = r.parent_id
+"""
+
+_REQUEST_EVENT = f"""
+    SELECT e.id AS event_id, e.kind AS event, e.at, e.data ->> 'breach' AS breach,
+           {request_view_columns("e.at")}
+    FROM request_event e JOIN {REQUEST_VIEW_FROM} ON r.id = e.request_id
+    WHERE e.id = :event_id
+"""
+
+
+def request_event_view(conn: Connection, event_id: int) -> dict[str, Any]:
+    """The board's view of request event ``event_id``: what happened and to which request.
+
+    Raises LookupError when there is no such event (the caller's transaction must see it).
+    """
+    row = conn.execute(text(_REQUEST_EVENT), {"event_id": event_id}).mappings().first()
+    if row is None:
+        raise LookupError(f"there is no request event {event_id}")
+    return jsonable(row)

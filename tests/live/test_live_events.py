@@ -21,14 +21,13 @@ from geosvc.live.events import (
     prune_events,
     publish,
     publish_many,
-    publish_request_event,
     read_events,
     resume_point,
 )
 from geosvc.live.hub import libpq_url
 from geosvc.requests.escalation import escalate_due
 from geosvc.requests.intake import IntakePolicy, NewRequest, create_request
-from geosvc.requests.lifecycle import Change, change_request
+from geosvc.requests.lifecycle import Change, change_request, publish_request_event
 from geosvc.requests.transitions import Action, Resolution
 from geosvc.requests.working_days import WorkingCalendar
 from tests.live.conftest import CONTACT, PERSONAL, LiveDb, lodge

@@ -19,8 +19,8 @@ budget (1.15 s before these steps), because each step does only what a change ne
    changes one cluster of 1,700.
 
 Each change is published as a ``cluster`` live event carrying the war room's view of the
-cluster (``geosvc.live.views``). The rows written are those the full computation (summaries
-of every cluster from ``cluster_incidents``) wrote before.
+cluster (``geosvc.analytics.repo.live_clusters``). The rows written are those the full
+computation (summaries of every cluster from ``cluster_incidents``) wrote before.
 """
 
 from __future__ import annotations
@@ -48,6 +48,7 @@ from geosvc.analytics.repo.inputs import (
 )
 from geosvc.analytics.repo.live_clusters import (
     SUMMARY_COLUMNS,
+    cluster_views,
     delete_closed_clusters,
     lock_service,
     read_open_clusters,
@@ -56,7 +57,6 @@ from geosvc.analytics.repo.live_clusters import (
 from geosvc.analytics.repo.runs import PLACEHOLDER_KEY, with_real_keys
 from geosvc.config import Settings
 from geosvc.live.events import Topic, publish_many
-from geosvc.live.views import cluster_views
 
 CLOSED_RETENTION = timedelta(days=1)
 

@@ -1,14 +1,18 @@
 """The ``live_cluster`` table: the war room's clusters of open incidents, read and written
-by ``geosvc.analytics.jobs.live_clusters``, and the lock that serialises their updates."""
+by ``geosvc.analytics.jobs.live_clusters``, the lock that serialises their updates, and the
+war room's view of a live cluster (what the live bus and the board's lists carry)."""
 
 from __future__ import annotations
 
-from datetime import datetime
+from collections.abc import Sequence
+from datetime import UTC, datetime
+from typing import Any
 
 import pandas as pd
 from sqlalchemy import Connection, text
 
 from geosvc.analytics.repo.runs import CLUSTER_COLUMNS, cluster_rows
+from geosvc.live.payloads import jsonable
 
 _LOCK_NAMESPACE = 0x4C43  # "LC": one live update per service type at a time
 _PREVIOUS = """
@@ -73,3 +77,37 @@ def delete_closed_clusters(conn: Connection, before: datetime) -> None:
         text("DELETE FROM live_cluster WHERE state = 'closed' AND closed_at < :before"),
         {"before": before},
     )
+
+
+#: The columns of a live cluster's view (``c`` is live_cluster, ``t`` its service type).
+CLUSTER_VIEW_COLUMNS = """
+    c.key, c.service_code, coalesce(t.name, c.service_code) AS service_name,
+    coalesce(t.group_name, c.service_code) AS service_group, c.state,
+    c.member_count AS count, c.previous_count,
+    c.member_count - coalesce(c.previous_count, 0) AS growth,
+    (SELECT count(*) FROM service_request m
+     WHERE m.id = ANY(c.member_ids) AND m.requested_at > :at - interval '2 hours')
+        AS last_2h,
+    c.wards,
+    ARRAY(SELECT w.name FROM ward w WHERE w.code = ANY(c.wards) ORDER BY w.code) AS ward_names,
+    ST_X(c.centroid) AS lon, ST_Y(c.centroid) AS lat,
+    ST_AsGeoJSON(c.hull, 5)::json AS hull, c.radius_m,
+    c.first_at, c.last_at, c.detected_at, c.updated_at, c.closed_at
+"""
+CLUSTER_VIEW_FROM = "live_cluster c LEFT JOIN service_type t ON t.code = c.service_code"
+
+
+def cluster_views(
+    conn: Connection, keys: Sequence[int], at: datetime | None = None
+) -> list[dict[str, Any]]:
+    """The board's view of the live clusters ``keys``, in key order."""
+    if not keys:
+        return []
+    rows = conn.execute(
+        text(
+            f"SELECT {CLUSTER_VIEW_COLUMNS} FROM {CLUSTER_VIEW_FROM} "
+            "WHERE c.key = ANY(:keys) ORDER BY c.key"
+        ),
+        {"keys": [int(key) for key in keys], "at": at or datetime.now(UTC)},
+    ).mappings()
+    return [jsonable(row) for row in rows]

@@ -1,24 +1,19 @@
-"""What the war-room board loads when it opens: clusters, new and overdue requests,
-escalations, counters, and the event id to stream from so that nothing falls in between.
+"""The war-room board's lists and counters, read from requests, their events and live clusters.
 
-Every list holds the views of ``geosvc.live.views``: the shapes the event stream sends.
+Every list holds the views the live bus carries (``geosvc.requests.repo`` for requests,
+``geosvc.analytics.repo.live_clusters`` for clusters), so the page merges both.
 """
 
 from __future__ import annotations
 
-from datetime import UTC, datetime, timedelta
+from datetime import datetime, timedelta
 from typing import Any
 
 from sqlalchemy import Connection, text
 
-from geosvc.live.events import resume_point
-from geosvc.live.views import (
-    CLUSTER_VIEW_COLUMNS,
-    CLUSTER_VIEW_FROM,
-    REQUEST_VIEW_FROM,
-    jsonable,
-    request_view_columns,
-)
+from geosvc.analytics.repo.live_clusters import CLUSTER_VIEW_COLUMNS, CLUSTER_VIEW_FROM
+from geosvc.live.payloads import jsonable
+from geosvc.requests.repo import REQUEST_VIEW_FROM, request_view_columns
 from geosvc.requests.standards_sql import breaching_sql, overdue_since_sql
 
 #: Open requests that breach a standard at ``:at``.
@@ -107,32 +102,10 @@ def counters(conn: Connection, at: datetime) -> dict[str, int]:
     return {key: int(value) for key, value in row.one().items()}
 
 
-def summary(conn: Connection, limit: int = 50, now: datetime | None = None) -> dict[str, Any]:
-    """Everything the board shows, and ``last_event_id`` to stream from.
-
-    The id is read first: every event after it is either in these lists or will be sent
-    by the stream (some are both; the page merges them by event id, reference and key).
-    """
-    if limit < 1:
-        raise ValueError("a board list holds at least one row")
-    last_event_id = resume_point(conn)
-    at = now or datetime.now(UTC)
-    return {
-        "last_event_id": last_event_id,
-        "generated_at": jsonable({"at": at})["at"],
-        "counts": counters(conn, at),
-        "clusters": active_clusters(conn, max(limit, 200), at),
-        "requests": newest_requests(conn, limit, at),
-        "overdue": overdue_requests(conn, limit, at),
-        "escalations": recent_escalations(conn, limit, at),
-    }
-
-
 __all__ = [
     "active_clusters",
     "counters",
     "newest_requests",
     "overdue_requests",
     "recent_escalations",
-    "summary",
 ]
