@@ -9,7 +9,8 @@ import typer
 
 from etl.console import console, engine, fail_cleanly, progress_bar
 from geosvc.config import get_settings
-from geosvc.surveys.batches import Batch, get_batch, report_csv
+from geosvc.surveys.batch_records import Batch
+from geosvc.surveys.batches import get_batch, report_csv
 from geosvc.surveys.loader import Upload, load_batch
 from geosvc.surveys.options import load_options
 from geosvc.surveys.schema import bundled_schemas, load_schema

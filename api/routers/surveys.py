@@ -19,9 +19,11 @@ from api.deps import ConnectionDep, SettingsDep, get_engine
 from api.schemas.surveys import BatchOut, IssueOut, SchemaOut
 from geosvc.auth import Principal, Role
 from geosvc.errors import InvalidInputError, UploadTooLargeError
-from geosvc.surveys.batches import Batch, batch_issues, get_batch, list_batches, report_csv
+from geosvc.surveys.batch_records import Batch
+from geosvc.surveys.batches import get_batch, report_csv
 from geosvc.surveys.loader import LoadOptions, LoadResult, Upload, load_batch
 from geosvc.surveys.options import MB, load_options
+from geosvc.surveys.repo.batches import batch_issues, list_batches
 from geosvc.surveys.schema import SurveySchema, bundled_schemas, load_schema
 
 router = APIRouter(prefix="/api/surveys", tags=["surveys (CDWs)"])

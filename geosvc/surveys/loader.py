@@ -24,32 +24,29 @@ from pathlib import Path
 
 import numpy as np
 import pandas as pd
-from sqlalchemy import Connection, Engine, text
+from sqlalchemy import Connection, Engine
 
 from geosvc.bulkload import estimated_rows, indexes_deferred, worth_deferring
-from geosvc.db import copy_csv
 from geosvc.errors import GeosvcError
 from geosvc.pipeline import read_ahead
 from geosvc.rowchecks.report import REJECTED, WARNING, report_lines
 from geosvc.rowchecks.seen import SeenIds
-from geosvc.surveys.batches import (
-    Batch,
-    Counts,
-    NewBatch,
-    claim_batch,
-    fail_batch,
-    find_by_hash,
-    finish_batch,
-    get_batch,
-    lock_batch,
-    new_batch_id,
-    record_progress,
-)
+from geosvc.surveys.batch_records import Batch, Counts, NewBatch
+from geosvc.surveys.batches import claim_batch, find_by_hash, get_batch
 from geosvc.surveys.checks import CheckedChunk, CheckOptions, check_chunk
 from geosvc.surveys.formats import ReadLimits, SurveyFile, open_survey
 from geosvc.surveys.frames import SUBMISSION_ID
 from geosvc.surveys.refresh import refresh_ward_needs
-from geosvc.surveys.response_rows import ISSUE_COLUMNS, RESPONSE_COLUMNS, issue_csv, response_csv
+from geosvc.surveys.repo.batches import (
+    fail_batch,
+    finish_batch,
+    lock_batch,
+    new_batch_id,
+    record_progress,
+    store_issues,
+)
+from geosvc.surveys.repo.responses import delete_responses, has_responses, store_responses
+from geosvc.surveys.response_rows import issue_csv, response_csv
 from geosvc.surveys.schema import SurveySchema
 from geosvc.surveys.versions import REPLACED, UNCHANGED, file_roots, resolve_versions
 from geosvc.wards.places import Places, load_places
@@ -221,7 +218,7 @@ def _load(
     places = load_places(data)
     if options.all_or_nothing and _refuses_any(data, batch_id, survey, schema, places, options):
         return
-    probe = _has_responses(data)
+    probe = has_responses(data)
     defer = options.defer_indexes
     if defer is None:
         defer = worth_deferring(data, "survey_response", estimated_rows(survey.path))
@@ -293,15 +290,13 @@ def _store(data: Connection, batch_id: int, chunk: _Chunk, probe: bool, tally: _
     versions = resolve_versions(data, rows, probe=probe)
     old = [r for r in versions.replaces if r is not None]
     if old:
-        data.execute(
-            text("DELETE FROM survey_response WHERE submission_id = ANY(:old)"), {"old": old}
-        )
+        delete_responses(data, old)
     kept = rows.loc[versions.store].assign(root_id=versions.root_id[versions.store])
     if len(kept):
-        copy_csv(data, "survey_response", RESPONSE_COLUMNS, response_csv(kept, batch_id))
+        store_responses(data, response_csv(kept, batch_id))
     lines = pd.concat([issues, versions.issues], ignore_index=True)
     if len(lines):
-        copy_csv(data, "survey_batch_issue", ISSUE_COLUMNS, issue_csv(lines, batch_id))
+        store_issues(data, issue_csv(lines, batch_id))
     outcomes = Counter(lines.drop_duplicates(["row", "outcome"])["outcome"])
     tally.total += chunk.read
     tally.loaded += len(kept)
@@ -332,10 +327,6 @@ def _refuses_any(
     if tally.rejected == 0:
         return False
     lines = pd.concat(reports, ignore_index=True)
-    copy_csv(data, "survey_batch_issue", ISSUE_COLUMNS, issue_csv(lines, batch_id))
+    store_issues(data, issue_csv(lines, batch_id))
     finish_batch(data, batch_id, tally.counts(), [], rejected=True)
     return True
-
-
-def _has_responses(conn: Connection) -> bool:
-    return bool(conn.execute(text("SELECT EXISTS (SELECT 1 FROM survey_response)")).scalar_one())

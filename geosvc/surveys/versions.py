@@ -18,10 +18,11 @@ from dataclasses import dataclass
 import numpy as np
 import numpy.typing as npt
 import pandas as pd
-from sqlalchemy import Connection, text
+from sqlalchemy import Connection
 
 from geosvc.rowchecks.report import report_lines
 from geosvc.surveys.frames import SUBMISSION_ID
+from geosvc.surveys.repo.responses import stored_versions
 
 UNCHANGED = "unchanged"
 REPLACED = "replaced"
@@ -65,14 +66,15 @@ def resolve_versions(conn: Connection, rows: pd.DataFrame, *, probe: bool) -> Ve
     )
     if not probe or n == 0:
         return nothing
-    stored = _stored(conn, rows, roots)
+    stored = stored_versions(conn, _lookup_keys(rows, roots))
     if stored.empty:
         return nothing
     return _compare(rows, roots, stored)
 
 
-def _stored(conn: Connection, rows: pd.DataFrame, roots: npt.NDArray[np.object_]) -> pd.DataFrame:
-    keys = pd.unique(
+def _lookup_keys(rows: pd.DataFrame, roots: npt.NDArray[np.object_]) -> list[object]:
+    """Every id a stored version of these rows may be stored under: own, deprecated, root."""
+    keys: list[object] = pd.unique(
         np.concatenate(
             [
                 rows["submission_id"].dropna().to_numpy(dtype=object),
@@ -81,14 +83,7 @@ def _stored(conn: Connection, rows: pd.DataFrame, roots: npt.NDArray[np.object_]
             ]
         )
     ).tolist()
-    result = conn.execute(
-        text(
-            "SELECT submission_id, root_id, batch_id, ward_code FROM survey_response "
-            "WHERE submission_id = ANY(:keys) OR root_id = ANY(:keys)"
-        ),
-        {"keys": keys},
-    )
-    return pd.DataFrame(result.all(), columns=["submission_id", "root_id", "batch_id", "ward"])
+    return keys
 
 
 def _compare(rows: pd.DataFrame, roots: npt.NDArray[np.object_], stored: pd.DataFrame) -> Versions:

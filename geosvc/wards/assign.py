@@ -16,19 +16,9 @@ from dataclasses import dataclass
 import numpy as np
 import numpy.typing as npt
 import shapely
-from sqlalchemy import Connection, text
+from sqlalchemy import Connection
 
-from geosvc.db import SRID
-
-_LOCATE_SQL = text(
-    """
-    SELECT code, name, municipality_code, municipality_name, province
-    FROM ward
-    WHERE ST_Intersects(geom, ST_SetSRID(ST_MakePoint(:lon, :lat), :srid))
-    ORDER BY code
-    LIMIT 1
-    """
-)
+from geosvc.wards.repo import ward_at, ward_outlines
 
 
 @dataclass(frozen=True)
@@ -44,7 +34,7 @@ class WardRef:
 
 def locate(conn: Connection, lon: float, lat: float) -> WardRef | None:
     """The ward containing (``lon``, ``lat``), or None when no ward does."""
-    row = conn.execute(_LOCATE_SQL, {"lon": lon, "lat": lat, "srid": SRID}).mappings().first()
+    row = ward_at(conn, lon, lat)
     return WardRef(**row) if row else None
 
 
@@ -69,13 +59,7 @@ class WardIndex:
     @classmethod
     def from_db(cls, conn: Connection, municipality: str | None = None) -> WardIndex:
         """An index of the wards in the database, optionally of one municipality."""
-        rows = conn.execute(
-            text(
-                "SELECT code, ST_AsBinary(geom) FROM ward "
-                "WHERE CAST(:m AS text) IS NULL OR municipality_code = :m"
-            ),
-            {"m": municipality},
-        ).all()
+        rows = ward_outlines(conn, municipality)
         codes = [r[0] for r in rows]
         polygons = shapely.from_wkb([bytes(r[1]) for r in rows])
         return cls(codes, polygons)

@@ -14,10 +14,11 @@ from dataclasses import dataclass
 from pathlib import Path
 
 import pandas as pd
-from sqlalchemy import Connection, text
+from sqlalchemy import Connection
 
-from geosvc.db import copy_rows, frame_rows
+from geosvc.db import frame_rows
 from geosvc.errors import SourceFileError
+from geosvc.wards.repo import replace_indicators, set_ward_counts, ward_codes
 from geosvc.wards.tables import INDICATOR_COLUMNS
 
 SOURCE = "census2011"
@@ -96,11 +97,10 @@ def store_census(conn: Connection, directory: Path) -> CensusLoadResult:
     """Replace the census baseline for the loaded wards, in the caller's transaction."""
     wide, population = read_census(directory)
     indicators = census_indicators(wide)
-    known = set(conn.execute(text("SELECT code FROM ward")).scalars())
+    known = ward_codes(conn)
     matched = indicators[indicators["ward_code"].isin(known)]
-    conn.execute(text("DELETE FROM ward_indicator WHERE source = :s"), {"s": SOURCE})
     rows = matched.assign(source=SOURCE, period=PERIOD)[list(INDICATOR_COLUMNS)]
-    copy_rows(conn, "ward_indicator", INDICATOR_COLUMNS, frame_rows(rows))
+    replace_indicators(conn, SOURCE, frame_rows(rows))
     households = _set_ward_counts(conn, ward_households(wide), ward_population(population), known)
     census_wards = set(indicators["ward_code"])
     return CensusLoadResult(
@@ -116,18 +116,11 @@ def _set_ward_counts(
 ) -> int:
     frame = pd.DataFrame({"households": households, "population": population})
     frame = frame[frame.index.isin(known)].astype("Int64")
-    conn.execute(
-        text(
-            "UPDATE ward SET households = v.households, population = v.population "
-            "FROM unnest(CAST(:codes AS text[]), CAST(:households AS int[]), "
-            "CAST(:population AS int[])) AS v(code, households, population) "
-            "WHERE ward.code = v.code"
-        ),
-        {
-            "codes": frame.index.tolist(),
-            "households": _ints(frame["households"]),
-            "population": _ints(frame["population"]),
-        },
+    set_ward_counts(
+        conn,
+        frame.index.tolist(),
+        _ints(frame["households"]),
+        _ints(frame["population"]),
     )
     return int(frame["households"].notna().sum())
 

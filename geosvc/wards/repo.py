@@ -1,24 +1,34 @@
-"""Ward rows in PostGIS: bulk upsert by COPY, lookups and GeoJSON."""
+"""Ward rows in PostGIS: bulk upsert by COPY, lookups, GeoJSON, census counts, indicators."""
 
 from __future__ import annotations
 
 import json
-from collections.abc import Callable, Iterator
+from collections.abc import Callable, Iterable, Iterator, Sequence
 from dataclasses import dataclass
 from typing import Any
 
 import geopandas as gpd
 import shapely
-from sqlalchemy import Connection, text
+from sqlalchemy import Connection, Row, RowMapping, text
 
 from geosvc.db import SRID, column_names, copy_rows, frame_rows
 from geosvc.geo import Extent
 from geosvc.wards.normalise import WARD_COLUMNS
-from geosvc.wards.tables import ward
+from geosvc.wards.tables import INDICATOR_COLUMNS, ward
 
 # Households and population come from the census, loaded_at from the merge.
 _STAGE_COLUMNS = column_names(ward, exclude=("households", "population", "loaded_at"))
 _CHUNK = 500
+
+_LOCATE_SQL = text(
+    """
+    SELECT code, name, municipality_code, municipality_name, province
+    FROM ward
+    WHERE ST_Intersects(geom, ST_SetSRID(ST_MakePoint(:lon, :lat), :srid))
+    ORDER BY code
+    LIMIT 1
+    """
+)
 
 
 @dataclass(frozen=True)
@@ -154,3 +164,66 @@ def jurisdiction_extent(conn: Connection) -> Extent | None:
         )
     ).one()
     return None if row[0] is None else Extent(*row)
+
+
+def ward_at(conn: Connection, lon: float, lat: float) -> RowMapping | None:
+    """The code, name, municipality and province of the ward with the smallest code that
+    contains (``lon``, ``lat``), through the ward GiST index; None when no ward does."""
+    return conn.execute(_LOCATE_SQL, {"lon": lon, "lat": lat, "srid": SRID}).mappings().first()
+
+
+def ward_outlines(conn: Connection, municipality: str | None = None) -> Sequence[Row[str, bytes]]:
+    """(code, WKB polygon) of every ward, or of one municipality's wards."""
+    return conn.execute(
+        text(
+            "SELECT code, ST_AsBinary(geom) FROM ward "
+            "WHERE CAST(:m AS text) IS NULL OR municipality_code = :m"
+        ),
+        {"m": municipality},
+    ).all()
+
+
+def ward_codes(conn: Connection) -> set[str]:
+    """The code of every ward in the database."""
+    return set(conn.execute(text("SELECT code FROM ward")).scalars())
+
+
+def set_ward_counts(
+    conn: Connection,
+    codes: list[str],
+    households: list[int | None],
+    population: list[int | None],
+) -> None:
+    """Set the households and population of the wards ``codes`` (parallel lists)."""
+    conn.execute(
+        text(
+            "UPDATE ward SET households = v.households, population = v.population "
+            "FROM unnest(CAST(:codes AS text[]), CAST(:households AS int[]), "
+            "CAST(:population AS int[])) AS v(code, households, population) "
+            "WHERE ward.code = v.code"
+        ),
+        {"codes": codes, "households": households, "population": population},
+    )
+
+
+def replace_indicators(
+    conn: Connection,
+    source: str,
+    rows: Iterable[Sequence[object]],
+    *,
+    wards: Sequence[str] | None = None,
+) -> int:
+    """Replace the ``ward_indicator`` rows of ``source`` by ``rows``; returns how many.
+
+    ``rows`` are in ``INDICATOR_COLUMNS`` order. With ``wards``, only those wards' rows of
+    ``source`` are deleted first (the survey refresh recomputes the wards a batch touched);
+    without, every row of ``source``. Runs in the caller's transaction.
+    """
+    if wards is None:
+        conn.execute(text("DELETE FROM ward_indicator WHERE source = :s"), {"s": source})
+    else:
+        conn.execute(
+            text("DELETE FROM ward_indicator WHERE source = :s AND ward_code = ANY(:wards)"),
+            {"s": source, "wards": wards},
+        )
+    return copy_rows(conn, "ward_indicator", INDICATOR_COLUMNS, rows)

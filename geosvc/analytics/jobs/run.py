@@ -19,7 +19,6 @@ from sqlalchemy import Connection
 from geosvc.analytics.jobs import steps
 from geosvc.analytics.needs.rates import incident_rates, quarter
 from geosvc.analytics.periods import parse_period
-from geosvc.analytics.repo.indicators import INDICATOR_COLUMNS, replace_indicators
 from geosvc.analytics.repo.inputs import (
     read_incident_times,
     read_incidents,
@@ -31,6 +30,8 @@ from geosvc.analytics.repo.runs import finish_run, prune_runs, start_run
 from geosvc.config import Settings
 from geosvc.db import frame_rows
 from geosvc.errors import InvalidInputError
+from geosvc.wards.repo import replace_indicators
+from geosvc.wards.tables import INDICATOR_COLUMNS
 
 SOURCE = "incidents"
 KIND = "analyse"
