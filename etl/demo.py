@@ -8,7 +8,8 @@ import geopandas as gpd
 import typer
 
 from etl.console import console, engine, fail_cleanly
-from geosvc.auth import Role
+from geosvc.accounts.roles import Role
+from geosvc.accounts.users import create_user
 from geosvc.config import get_settings
 from geosvc.demo.generator import generate as generate_demo
 from geosvc.demo.generator import hotspots_to_geojson
@@ -17,7 +18,6 @@ from geosvc.demo.store import SURVEYS_FILE, store_demo, write_demo_files
 from geosvc.errors import InvalidInputError
 from geosvc.requests.catalogue import DEFAULT_CATALOGUE, read_catalogue, store_catalogue
 from geosvc.requests.intake import policy_for
-from geosvc.users import create_user
 
 app = typer.Typer(help="The demo data set.", no_args_is_help=True)
 services_app = typer.Typer(help="The service catalogue.", no_args_is_help=True)

@@ -23,7 +23,7 @@ from api.schemas.requests import (
     RequestOut,
     RequestPage,
 )
-from geosvc.auth import Role, require
+from geosvc.accounts.roles import Role, require
 from geosvc.requests.escalation import escalate_due
 from geosvc.requests.intake import Contact, NewRequest, create_request, policy_for
 from geosvc.requests.lifecycle import Change, change_request

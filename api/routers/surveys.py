@@ -17,7 +17,7 @@ from sqlalchemy import Engine
 from api.auth import role
 from api.deps import ConnectionDep, SettingsDep, get_engine
 from api.schemas.surveys import BatchOut, IssueOut, SchemaOut
-from geosvc.auth import Principal, Role
+from geosvc.accounts.roles import Principal, Role
 from geosvc.errors import InvalidInputError, UploadTooLargeError
 from geosvc.surveys.batches import Batch, batch_issues, get_batch, list_batches, report_csv
 from geosvc.surveys.loader import LoadOptions, LoadResult, Upload, load_batch
