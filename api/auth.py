@@ -1,4 +1,4 @@
-"""The API's side of ``geosvc.auth``: who is calling, and whether their role allows it.
+"""The API's side of ``geosvc.accounts``: who is calling, and whether their role allows it.
 
 Credentials come as ``Authorization: Bearer <key>``, ``X-API-Key: <key>`` or the login
 cookie that ``POST /api/login`` sets for the pages; Open311 calls also carry ``api_key`` as
@@ -13,7 +13,8 @@ from typing import Annotated
 from fastapi import Depends, Request
 
 from api.deps import ConnectionDep
-from geosvc.auth import ANONYMOUS, Principal, Role, authenticate, require
+from geosvc.accounts.keys import authenticate
+from geosvc.accounts.roles import ANONYMOUS, Principal, Role, require
 from geosvc.errors import AuthenticationError
 
 TOKEN_COOKIE = "geosvc_token"

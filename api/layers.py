@@ -15,7 +15,7 @@ from pydantic import BaseModel, ConfigDict, Field
 from api.auth import role
 from api.deps import ConnectionDep
 from api.filters import layer_filters, paging
-from geosvc.auth import Principal, Role
+from geosvc.accounts.roles import Principal, Role
 from geosvc.features import areas, clusters, incidents, survey_points
 from geosvc.features.collection import FeaturePage
 from geosvc.features.filters import DEFAULT_PAGE_SIZE, MAX_PAGE_SIZE, FeatureFilters, Filter, Paging

@@ -4,20 +4,20 @@ from __future__ import annotations
 
 from pathlib import Path
 
-import geopandas as gpd
 import typer
 
 from etl.console import console, engine, fail_cleanly
-from geosvc.auth import Role
+from geosvc.accounts.roles import Role
+from geosvc.accounts.users import create_user
 from geosvc.config import get_settings
 from geosvc.demo.generator import generate as generate_demo
 from geosvc.demo.generator import hotspots_to_geojson
 from geosvc.demo.recent import lodge_recent
+from geosvc.demo.repo import wards_to_generate_over
 from geosvc.demo.store import SURVEYS_FILE, store_demo, write_demo_files
 from geosvc.errors import InvalidInputError
 from geosvc.requests.catalogue import DEFAULT_CATALOGUE, read_catalogue, store_catalogue
 from geosvc.requests.intake import policy_for
-from geosvc.users import create_user
 
 app = typer.Typer(help="The demo data set.", no_args_is_help=True)
 services_app = typer.Typer(help="The service catalogue.", no_args_is_help=True)
@@ -34,9 +34,7 @@ def generate(
 ) -> None:
     """Generate incidents with planted hotspots and household surveys over the loaded wards."""
     with engine().connect() as conn:
-        wards = gpd.read_postgis(
-            "SELECT code, households, geom FROM ward ORDER BY code", conn, geom_col="geom"
-        )
+        wards = wards_to_generate_over(conn)
     if wards.empty:
         raise InvalidInputError("No wards are loaded; run 'geosvc wards load' first.")
     data = generate_demo(

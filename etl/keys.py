@@ -3,10 +3,11 @@
 from __future__ import annotations
 
 import typer
-from sqlalchemy import text
 
 from etl.console import console, engine, fail_cleanly
-from geosvc.auth import Role, create_key, revoke_keys
+from geosvc.accounts.keys import create_key, revoke_keys
+from geosvc.accounts.repo import list_keys
+from geosvc.accounts.roles import Role
 
 app = typer.Typer(help="API keys: create, list, revoke.", no_args_is_help=True)
 
@@ -30,9 +31,7 @@ def create(
 def list_() -> None:
     """Print every key's name, role, creation date and whether it is revoked."""
     with engine().connect() as conn:
-        rows = conn.execute(
-            text("SELECT name, role, created_at, revoked_at FROM api_key ORDER BY created_at")
-        ).all()
+        rows = list_keys(conn)
     for row in rows:
         state = f"revoked {row.revoked_at:%Y-%m-%d}" if row.revoked_at else "live"
         typer.echo(f"{row.name}\t{row.role}\t{row.created_at:%Y-%m-%d}\t{state}")

@@ -5,8 +5,8 @@ from __future__ import annotations
 import typer
 
 from etl.console import console, engine, fail_cleanly
-from geosvc.auth import Role
-from geosvc.users import create_user, disable_user, list_users
+from geosvc.accounts.roles import Role
+from geosvc.accounts.users import create_user, disable_user, list_users
 
 app = typer.Typer(help="Users who sign in to the pages: add, list, disable.", no_args_is_help=True)
 

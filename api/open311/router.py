@@ -30,7 +30,8 @@ from api.open311.formats import (
     parse_format,
     render,
 )
-from geosvc.auth import Principal, authenticate
+from geosvc.accounts.keys import authenticate
+from geosvc.accounts.roles import Principal
 from geosvc.config import Settings
 from geosvc.errors import (
     AuthenticationError,

@@ -1,8 +1,8 @@
 """The pages: planner map, war-room board, field-worker upload, citizen status, sign-in.
 
 Each page is a static HTML file in ``api/web/pages`` whose script calls the API. The page's
-role is checked here with the same module as every endpoint (``geosvc.auth``): a visitor
-without it is sent to ``/login`` and comes back after signing in.
+role is checked here with the same module as every endpoint (``geosvc.accounts.roles``): a
+visitor without it is sent to ``/login`` and comes back after signing in.
 """
 
 from __future__ import annotations
@@ -17,7 +17,7 @@ from fastapi.responses import HTMLResponse, RedirectResponse, Response
 from fastapi.staticfiles import StaticFiles
 
 from api.auth import PrincipalDep
-from geosvc.auth import Role
+from geosvc.accounts.roles import Role
 from geosvc.errors import NotFoundError
 
 WEB = Path(__file__).resolve().parents[1] / "web"

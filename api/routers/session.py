@@ -10,8 +10,8 @@ from pydantic import BaseModel, Field
 
 from api.auth import TOKEN_COOKIE, PrincipalDep
 from api.deps import ConnectionDep, SettingsDep
-from geosvc.auth import revoke_key
-from geosvc.users import login
+from geosvc.accounts.keys import revoke_key
+from geosvc.accounts.users import login
 
 router = APIRouter(prefix="/api", tags=["session"])
 

@@ -17,7 +17,7 @@ from sqlalchemy import Engine
 from api.auth import role
 from api.deps import ConnectionDep, SettingsDep, get_engine
 from api.schemas.surveys import BatchOut, IssueOut, SchemaOut
-from geosvc.auth import Principal, Role
+from geosvc.accounts.roles import Principal, Role
 from geosvc.errors import InvalidInputError, UploadTooLargeError
 from geosvc.surveys.batch_records import Batch
 from geosvc.surveys.batches import get_batch, report_csv

@@ -14,8 +14,9 @@ from dataclasses import dataclass
 from datetime import UTC, datetime, timedelta
 
 import numpy as np
-from sqlalchemy import Connection, text
+from sqlalchemy import Connection
 
+from geosvc.demo.repo import populous_ward_points, recent_demo_requests
 from geosvc.errors import InvalidInputError
 from geosvc.requests.intake import (
     Contact,
@@ -61,15 +62,7 @@ def lodge_recent(
     """
     now = now or datetime.now(UTC)
     since = now - timedelta(hours=hours)
-    existing = int(
-        conn.execute(
-            text(
-                "SELECT count(*) FROM service_request"
-                " WHERE requested_at >= :since AND description LIKE :mark"
-            ),
-            {"since": since, "mark": DEMO_MARK + "%"},
-        ).scalar_one()
-    )
+    existing = recent_demo_requests(conn, since, DEMO_MARK)
     missing = max(count - existing, 0)
     if missing == 0:
         return RecentResult(existing, 0)
@@ -101,13 +94,7 @@ def _lodge_one(
 
 def _group_centres(conn: Connection, rng: np.random.Generator, n: int) -> list[tuple[float, float]]:
     """Interior points of ``n`` populous wards, drawn at random."""
-    rows = conn.execute(
-        text(
-            "SELECT ST_X(p) AS lon, ST_Y(p) AS lat FROM ("
-            " SELECT ST_PointOnSurface(geom) AS p FROM ward"
-            " ORDER BY households DESC NULLS LAST LIMIT 60) AS w"
-        )
-    ).all()
+    rows = populous_ward_points(conn)
     if not rows:
         raise InvalidInputError("No wards are loaded; run 'geosvc wards load' first.")
     picks = rng.choice(len(rows), size=min(n, len(rows)), replace=False)

@@ -16,14 +16,20 @@ from pathlib import Path
 
 import numpy as np
 import pandas as pd
-from sqlalchemy import Connection, text
+from sqlalchemy import Connection
 
 from geosvc.arrowcsv import ewkb_points
 from geosvc.config import get_settings
-from geosvc.db import column_names, copy_rows, frame_rows
+from geosvc.db import frame_rows
 from geosvc.demo.kobo import write_kobo_csv
+from geosvc.demo.repo import (
+    DEMO_EVENT_COLUMNS,
+    DEMO_REQUEST_COLUMNS,
+    demo_set_loaded,
+    service_standards,
+)
 from geosvc.requests.reference import reference_number
-from geosvc.requests.tables import request_event, service_request
+from geosvc.requests.repo import copy_requests, reserve_request_ids
 from geosvc.requests.working_days import calendar_for
 from geosvc.wards.assign import WardIndex
 
@@ -31,38 +37,6 @@ INCIDENTS_FILE = "incidents.csv"
 SURVEYS_FILE = "surveys_kobo.csv"
 HOTSPOTS_FILE = "hotspots.geojson"
 _ACTOR = "demo-loader"
-_REQUEST_COLUMNS = column_names(
-    service_request,
-    # Left to their defaults: a demo request has no contact, hold, escalation or rating.
-    exclude=(
-        "status_notes",
-        "contact",
-        "anonymous",
-        "attributes",
-        "address",
-        "priority",
-        "parent_id",
-        "satisfaction",
-        "token",
-        "actionable",
-        "assigned_to",
-        "service_notice",
-        "media_url",
-        "notified_at",
-        "on_hold_since",
-        "resume_status",
-        "escalations",
-        "escalated_at",
-        "resolved_by_citizen",
-        "feedback",
-        "rated_at",
-        "source",
-        "source_id",
-        "recommend",
-    ),
-)
-_EVENT_COLUMNS = column_names(request_event, exclude=("id", "note", "public", "data"))
-"""The order of the rows ``_events`` yields."""
 
 
 @dataclass(frozen=True)
@@ -95,10 +69,7 @@ def store_demo(conn: Connection, directory: Path, now: datetime | None = None) -
     would upload it: ``geosvc surveys load``.
     """
     prefix = "DEMO" + file_hash(directory / INCIDENTS_FILE)[:6].upper()
-    already = conn.execute(
-        text("SELECT 1 FROM service_request WHERE reference LIKE :p LIMIT 1"), {"p": prefix + "-%"}
-    ).scalar()
-    if already:
+    if demo_set_loaded(conn, prefix):
         return DemoLoadResult(0, 0, already_loaded=True)
     incidents = read_demo(directory)
     index = WardIndex.from_db(conn)
@@ -113,20 +84,15 @@ def _store_requests(
     frame["ward_code"] = index.assign(frame["lon"].to_numpy(), frame["lat"].to_numpy())
     frame = _lifecycle(frame, now)
     frame = _due_dates(conn, frame)
-    first_id = int(
-        conn.execute(
-            text("SELECT setval('service_request_id_seq', nextval('service_request_id_seq') + :n)"),
-            {"n": len(frame)},
-        ).scalar_one()
-    ) - len(frame)
+    first_id = reserve_request_ids(conn, len(frame))
     frame["id"] = np.arange(first_id, first_id + len(frame))
     frame["reference"] = [
         reference_number(prefix, t, int(i))
         for t, i in zip(frame["requested_at"], frame["incident_id"], strict=True)
     ]
     frame["geom"] = ewkb_points(frame["lon"], frame["lat"]).to_numpy(zero_copy_only=False)
-    copy_rows(conn, "service_request", _REQUEST_COLUMNS, frame_rows(frame[list(_REQUEST_COLUMNS)]))
-    copy_rows(conn, "request_event", _EVENT_COLUMNS, _events(frame))
+    requests = frame_rows(frame[list(DEMO_REQUEST_COLUMNS)])
+    copy_requests(conn, DEMO_REQUEST_COLUMNS, requests, DEMO_EVENT_COLUMNS, _events(frame))
     return len(frame), int(frame["ward_code"].isna().sum())
 
 
@@ -149,11 +115,7 @@ def _lifecycle(frame: pd.DataFrame, now: datetime) -> pd.DataFrame:
 
 def _due_dates(conn: Connection, frame: pd.DataFrame) -> pd.DataFrame:
     """Each request's due dates from its service type's standards, as on lodging."""
-    targets = pd.read_sql(
-        text("SELECT code, acknowledge_days, notify_days, complete_days FROM service_type"),
-        conn,
-        index_col="code",
-    )
+    targets = service_standards(conn)
     calendar = calendar_for(get_settings())
     per_row = targets.reindex(frame["service_code"]).fillna(21).astype(int).to_numpy()
     for column, days in zip(
@@ -164,7 +126,10 @@ def _due_dates(conn: Connection, frame: pd.DataFrame) -> pd.DataFrame:
 
 
 def _events(frame: pd.DataFrame) -> list[tuple[object, ...]]:
-    """received, then acknowledged and closed where they happened, in order per request."""
+    """received, then acknowledged and closed where they happened, in order per request.
+
+    Each row holds the ``DEMO_EVENT_COLUMNS``, in their order.
+    """
     steps = [
         ("received", "requested_at", None),
         ("acknowledged", "acknowledged_at", "received"),

@@ -14,7 +14,7 @@ from dataclasses import dataclass
 from datetime import datetime, timedelta, tzinfo
 from typing import Any
 
-from geosvc.auth import Principal
+from geosvc.accounts.roles import Principal
 from geosvc.errors import InvalidInputError
 from geosvc.requests.attributes import Answer
 from geosvc.requests.catalogue import ServiceTypeSpec

@@ -8,7 +8,7 @@ from __future__ import annotations
 from datetime import datetime
 from enum import StrEnum
 
-from geosvc.auth import Principal, Role, require
+from geosvc.accounts.roles import Principal, Role, require
 from geosvc.requests.transitions import TRANSITIONS, Action
 
 #: The actions only the system or a citizen takes: the escalation job escalates, a
@@ -40,7 +40,7 @@ def role_for(action: Action) -> Role:
 
 
 def require_for(principal: Principal, action: Action) -> Principal:
-    """``principal`` if it may take ``action``; otherwise the error ``geosvc.auth.require``
+    """``principal`` if it may take ``action``; otherwise the error ``geosvc.accounts.roles.require``
     raises, naming the role needed."""
     return require(principal, role_for(action))
 

@@ -3,13 +3,14 @@
 from __future__ import annotations
 
 import uuid
-from collections.abc import Sequence
+from collections.abc import Iterable, Sequence
 from dataclasses import dataclass, field
 from datetime import datetime
 from typing import Any
 
 from sqlalchemy import Connection, text
 
+from geosvc.db import copy_rows
 from geosvc.errors import NotFoundError
 from geosvc.live.payloads import jsonable
 from geosvc.requests.standards_sql import breaches_sql, overdue_sql
@@ -301,3 +302,24 @@ def request_event_view(conn: Connection, event_id: int) -> dict[str, Any]:
     if row is None:
         raise LookupError(f"there is no request event {event_id}")
     return jsonable(row)
+
+
+def reserve_request_ids(conn: Connection, n: int) -> int:
+    """Take ``n`` consecutive ids from service_request's sequence at once; the first of them."""
+    last = conn.execute(
+        text("SELECT setval('service_request_id_seq', nextval('service_request_id_seq') + :n)"),
+        {"n": n},
+    ).scalar_one()
+    return int(last) - n
+
+
+def copy_requests(
+    conn: Connection,
+    columns: Sequence[str],
+    requests: Iterable[Sequence[object]],
+    event_columns: Sequence[str],
+    events: Iterable[Sequence[object]],
+) -> None:
+    """COPY whole requests (ids from ``reserve_request_ids``), then their events."""
+    copy_rows(conn, "service_request", columns, requests)
+    copy_rows(conn, "request_event", event_columns, events)

@@ -12,8 +12,9 @@ import httpx
 import pytest
 from sqlalchemy import Connection, create_engine
 
+from geosvc.accounts.keys import create_key
+from geosvc.accounts.roles import Role
 from geosvc.analytics.jobs.run import AnalysisOptions, run_analysis
-from geosvc.auth import Role, create_key
 from geosvc.config import Settings
 from geosvc.demo.generator import generate, hotspots_to_geojson
 from geosvc.demo.store import store_demo, write_demo_files

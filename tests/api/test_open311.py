@@ -15,7 +15,8 @@ from fastapi.exceptions import RequestValidationError
 from sqlalchemy import Connection, text
 
 from api.open311.router import open311_error
-from geosvc.auth import Role, create_key, revoke_keys
+from geosvc.accounts.keys import create_key, revoke_keys
+from geosvc.accounts.roles import Role
 from geosvc.requests.intake import IntakePolicy, NewRequest, create_request
 from geosvc.requests.lifecycle import Change, change_request
 from geosvc.requests.repo import RequestRecord, get_request

@@ -8,7 +8,8 @@ import httpx
 import pytest
 from sqlalchemy import Connection, text
 
-from geosvc.auth import Role, create_key, revoke_keys
+from geosvc.accounts.keys import create_key, revoke_keys
+from geosvc.accounts.roles import Role
 
 CALLER = {
     "service_code": "water_outage",

@@ -5,8 +5,8 @@ from __future__ import annotations
 import httpx
 from sqlalchemy import Connection
 
-from geosvc.auth import Role
-from geosvc.users import create_user
+from geosvc.accounts.roles import Role
+from geosvc.accounts.users import create_user
 
 
 def _signed_in(api: str, conn: Connection, role: Role) -> httpx.Client:

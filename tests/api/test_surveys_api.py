@@ -12,7 +12,8 @@ import pandas as pd
 import pytest
 from sqlalchemy import Connection, Engine, text
 
-from geosvc.auth import Role, create_key
+from geosvc.accounts.keys import create_key
+from geosvc.accounts.roles import Role
 from geosvc.config import Settings
 from geosvc.demo.generator import generate
 from geosvc.demo.kobo import kobo_export

@@ -18,11 +18,12 @@ import pytest
 from playwright.sync_api import Browser, Page, Playwright, sync_playwright
 from sqlalchemy import Engine
 
-from geosvc.auth import Role, create_key
+from geosvc.accounts.keys import create_key
+from geosvc.accounts.roles import Role
+from geosvc.accounts.users import create_user
 from geosvc.config import Settings
 from geosvc.db import make_engine
 from geosvc.requests.catalogue import read_catalogue, store_catalogue
-from geosvc.users import create_user
 from geosvc.wards.census import store_census
 from geosvc.wards.loader import load_wards
 from tests.conftest import GAUTENG_WARDS, LiveServer

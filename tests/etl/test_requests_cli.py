@@ -4,7 +4,8 @@ from __future__ import annotations
 
 from sqlalchemy import create_engine
 
-from geosvc.auth import Role, authenticate
+from geosvc.accounts.keys import authenticate
+from geosvc.accounts.roles import Role
 from geosvc.requests.catalogue import read_catalogue, store_catalogue
 from geosvc.wards.loader import load_wards
 from tests.conftest import GAUTENG_WARDS

@@ -10,7 +10,8 @@ from typing import Any
 import pytest
 from sqlalchemy import Connection, text
 
-from geosvc.auth import Role, create_key
+from geosvc.accounts.keys import create_key
+from geosvc.accounts.roles import Role
 from geosvc.requests.intake import Contact, IntakePolicy, NewRequest, create_request
 from geosvc.requests.lifecycle import Change, change_request
 from geosvc.requests.repo import RequestRecord

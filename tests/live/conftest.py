@@ -21,7 +21,8 @@ import httpx
 import pytest
 from sqlalchemy import Engine
 
-from geosvc.auth import Role, create_key
+from geosvc.accounts.keys import create_key
+from geosvc.accounts.roles import Role
 from geosvc.config import Settings
 from geosvc.db import make_engine
 from geosvc.requests.catalogue import read_catalogue, store_catalogue

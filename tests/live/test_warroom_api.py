@@ -9,9 +9,10 @@ import httpx
 import pytest
 from sqlalchemy import Connection
 
+from geosvc.accounts.keys import create_key
+from geosvc.accounts.roles import Role
 from geosvc.analytics.clustering.clusters import ClusterParams
 from geosvc.analytics.jobs.live_clusters import update_live_clusters
-from geosvc.auth import Role, create_key
 from geosvc.live.events import event_bounds
 from geosvc.requests.escalation import escalate_due
 from geosvc.requests.intake import IntakePolicy, NewRequest, create_request

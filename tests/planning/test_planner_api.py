@@ -5,7 +5,8 @@ from __future__ import annotations
 import httpx
 from sqlalchemy import Connection, text
 
-from geosvc.auth import Role, create_key
+from geosvc.accounts.keys import create_key
+from geosvc.accounts.roles import Role
 
 
 def _headers(conn: Connection, role: Role) -> dict[str, str]:

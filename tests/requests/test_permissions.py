@@ -6,7 +6,7 @@ from datetime import datetime
 
 import pytest
 
-from geosvc.auth import Principal, Role
+from geosvc.accounts.roles import Principal, Role
 from geosvc.errors import PermissionDeniedError
 from geosvc.requests.permissions import StaffAction, may_rate, require_for
 from geosvc.requests.transitions import Action, Status

@@ -1,4 +1,4 @@
-"""Who may do what: roles, keys and login tokens, checked in one place.
+"""Who may do what: the roles, what each includes, and the one check of them.
 
 The roles:
 
@@ -15,20 +15,14 @@ The roles:
 - ``admin``: everything, including managing keys and users.
 
 Roles are not a ladder (a planner is not a CDW, nor the reverse), so each role lists the
-roles it includes (``GRANTS``) and ``require`` is the one place that decides. A credential
-is either an API key (``geosvc keys create``) or a token issued at login, which lapses;
-only the SHA-256 of either is stored.
+roles it includes (``GRANTS``) and ``require`` is the one place that decides. The credentials
+that carry a role are in ``geosvc.accounts.keys``.
 """
 
 from __future__ import annotations
 
-import hashlib
-import secrets
 from dataclasses import dataclass
-from datetime import datetime
 from enum import StrEnum
-
-from sqlalchemy import Connection, text
 
 from geosvc.errors import AuthenticationError, InvalidInputError, PermissionDeniedError
 
@@ -102,71 +96,6 @@ class Principal:
 
 
 ANONYMOUS = Principal("public", Role.PUBLIC)
-
-
-def hash_key(key: str) -> str:
-    """The stored form of a key."""
-    return hashlib.sha256(key.encode()).hexdigest()
-
-
-def create_key(
-    conn: Connection, name: str, role: Role, *, expires_at: datetime | None = None
-) -> str:
-    """Create a key for ``name`` with ``role``; returns the key, which is shown only once.
-
-    A key with ``expires_at`` (a login token) stops working at that moment.
-    """
-    if not name.strip():
-        raise InvalidInputError("A key needs a name: the person, team or app that holds it.")
-    key = "gsv_" + secrets.token_urlsafe(32)
-    conn.execute(
-        text(
-            "INSERT INTO api_key (name, role, key_hash, expires_at)"
-            " VALUES (:name, :role, :hash, :expires_at)"
-        ),
-        {"name": name.strip(), "role": role.label, "hash": hash_key(key), "expires_at": expires_at},
-    )
-    return key
-
-
-def revoke_key(conn: Connection, key: str) -> bool:
-    """Revoke this one key (signing out); whether it was live."""
-    result = conn.execute(
-        text("UPDATE api_key SET revoked_at = now() WHERE key_hash = :hash AND revoked_at IS NULL"),
-        {"hash": hash_key(key)},
-    )
-    return result.rowcount > 0
-
-
-def revoke_keys(conn: Connection, name: str) -> int:
-    """Revoke every live key of ``name``; returns how many."""
-    result = conn.execute(
-        text("UPDATE api_key SET revoked_at = now() WHERE name = :name AND revoked_at IS NULL"),
-        {"name": name},
-    )
-    return result.rowcount
-
-
-def authenticate(conn: Connection, key: str | None) -> Principal:
-    """The principal holding ``key``; the anonymous public without one.
-
-    Raises AuthenticationError for a key that is unknown or revoked: a caller who sent a
-    key expects it to count, and silently treating them as public would hide the mistake.
-    """
-    if not key:
-        return ANONYMOUS
-    row = conn.execute(
-        text(
-            "SELECT name, role, expires_at <= now() AS expired FROM api_key"
-            " WHERE key_hash = :hash AND revoked_at IS NULL"
-        ),
-        {"hash": hash_key(key)},
-    ).first()
-    if row is None:
-        raise AuthenticationError("The API key or login token is unknown or has been revoked.")
-    if row.expired:
-        raise AuthenticationError("The login has expired: sign in again.")
-    return Principal(row.name, Role.parse(row.role))
 
 
 def require(principal: Principal, *roles: Role) -> Principal:

@@ -7,9 +7,11 @@ from datetime import timedelta
 import pytest
 from sqlalchemy import Connection, text
 
-from geosvc.auth import ANONYMOUS, Principal, Role, authenticate, require
+from geosvc.accounts.keys import authenticate
+from geosvc.accounts.passwords import hash_password, password_matches
+from geosvc.accounts.roles import ANONYMOUS, Principal, Role, require
+from geosvc.accounts.users import create_user, disable_user, login
 from geosvc.errors import AuthenticationError, InvalidInputError, PermissionDeniedError
-from geosvc.users import create_user, disable_user, hash_password, login, password_matches
 
 HOUR = timedelta(hours=1)
 
