@@ -40,8 +40,8 @@ def role_for(action: Action) -> Role:
 
 
 def require_for(principal: Principal, action: Action) -> Principal:
-    """``principal`` if it may take ``action``; otherwise the error ``geosvc.accounts.roles.require``
-    raises, naming the role needed."""
+    """``principal`` if it may take ``action``; otherwise the error that
+    ``geosvc.accounts.roles.require`` raises, naming the role needed."""
     return require(principal, role_for(action))
 
 
