@@ -18,7 +18,7 @@ from api.open311.router import open311_error
 from geosvc.auth import Role, create_key, revoke_keys
 from geosvc.requests.intake import IntakePolicy, NewRequest, create_request
 from geosvc.requests.lifecycle import Change, change_request
-from geosvc.requests.repo import RequestRecord, get_request
+from geosvc.requests.repo.requests import RequestRecord, get_request
 from geosvc.requests.transitions import Action, Resolution
 from geosvc.requests.working_days import WorkingCalendar
 from tests.requests.conftest import CITIZEN, JOBURG

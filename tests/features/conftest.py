@@ -13,7 +13,7 @@ from sqlalchemy import Connection, text
 from geosvc.auth import Role, create_key
 from geosvc.requests.intake import Contact, IntakePolicy, NewRequest, create_request
 from geosvc.requests.lifecycle import Change, change_request
-from geosvc.requests.repo import RequestRecord
+from geosvc.requests.repo.requests import RequestRecord
 from geosvc.requests.transitions import Action, Resolution
 from geosvc.requests.working_days import WorkingCalendar
 
