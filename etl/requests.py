@@ -15,13 +15,8 @@ from geosvc.requests.escalation import escalate_due
 from geosvc.requests.intake import Contact, NewRequest, create_request, policy_for
 from geosvc.requests.lifecycle import Change, change_request
 from geosvc.requests.permissions import STAFF_ACTIONS
-from geosvc.requests.repo import (
-    RequestFilter,
-    RequestRecord,
-    get_request,
-    list_requests,
-    request_history,
-)
+from geosvc.requests.repo.events import request_history
+from geosvc.requests.repo.requests import RequestFilter, RequestRecord, get_request, list_requests
 from geosvc.requests.transitions import Action, Resolution
 from geosvc.requests.working_days import calendar_for
 

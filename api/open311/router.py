@@ -51,13 +51,8 @@ from geosvc.requests.open311 import (
     request_query,
     service_fields,
 )
-from geosvc.requests.repo import (
-    RequestRecord,
-    get_by_token,
-    get_request,
-    list_requests,
-    public_notes,
-)
+from geosvc.requests.repo.events import public_notes
+from geosvc.requests.repo.requests import RequestRecord, get_by_token, get_request, list_requests
 
 log = logging.getLogger("geosvc.api.open311")
 SPECIFICATION = "http://wiki.open311.org/GeoReport_v2"

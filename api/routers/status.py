@@ -16,7 +16,8 @@ from geosvc.i18n import LANGUAGES, check_lang, label, service_name, translate
 from geosvc.requests.intake import CITIZEN_ACTOR
 from geosvc.requests.lifecycle import Change, change_request
 from geosvc.requests.permissions import may_rate
-from geosvc.requests.repo import EventRecord, RequestRecord, get_request, request_history
+from geosvc.requests.repo.events import EventRecord, request_history
+from geosvc.requests.repo.requests import RequestRecord, get_request
 from geosvc.requests.transitions import Action, open311_status
 from geosvc.requests.working_days import calendar_for
 

@@ -1,8 +1,8 @@
 """The demo's reads: the wards it generates over, its own requests, the service standards.
 
 The demo owns no table. What it writes, service requests and their events, goes through
-the requests' repository (``reserve_request_ids``, ``copy_requests``); this module only
-reads, and names the columns the demo fills.
+the requests' repository (``geosvc.requests.repo.imports``: ``reserve_request_ids``,
+``copy_request_rows``); this module only reads, and names the columns the demo fills.
 """
 
 from __future__ import annotations

@@ -29,7 +29,7 @@ from geosvc.demo.repo import (
     service_standards,
 )
 from geosvc.requests.reference import reference_number
-from geosvc.requests.repo import copy_requests, reserve_request_ids
+from geosvc.requests.repo.imports import copy_request_rows, reserve_request_ids
 from geosvc.requests.working_days import calendar_for
 from geosvc.wards.assign import WardIndex
 
@@ -92,7 +92,7 @@ def _store_requests(
     ]
     frame["geom"] = ewkb_points(frame["lon"], frame["lat"]).to_numpy(zero_copy_only=False)
     requests = frame_rows(frame[list(DEMO_REQUEST_COLUMNS)])
-    copy_requests(conn, DEMO_REQUEST_COLUMNS, requests, DEMO_EVENT_COLUMNS, _events(frame))
+    copy_request_rows(conn, DEMO_REQUEST_COLUMNS, requests, DEMO_EVENT_COLUMNS, _events(frame))
     return len(frame), int(frame["ward_code"].isna().sum())
 
 

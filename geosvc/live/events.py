@@ -8,7 +8,7 @@ are what a Server-Sent Events stream replays after ``Last-Event-ID``; NOTIFY onl
 listeners (its message is ``{"id": ..., "topic": ...}``, far under PostgreSQL's 8,000 bytes).
 
 Request events carry the board's view of the request, never personal data: the requests
-domain builds it (``geosvc.requests.repo.request_event_view``) and publishes it here. Old
+domain builds it (``geosvc.requests.repo.requests.request_event_view``) and publishes it here. Old
 events are pruned by ``prune_events`` (the live-cluster worker runs it).
 """
 

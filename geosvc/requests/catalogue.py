@@ -9,9 +9,14 @@ from typing import Any, Literal
 
 import yaml
 from pydantic import BaseModel, Field, ValidationError, model_validator
-from sqlalchemy import Connection, text
+from sqlalchemy import Connection
 
 from geosvc.errors import NotFoundError, SourceFileError
+from geosvc.requests.repo.catalogue import (
+    active_service_row,
+    active_service_rows,
+    upsert_service_types,
+)
 
 DEFAULT_CATALOGUE = Path(__file__).with_name("default_catalogue.yaml")
 Datatype = Literal["string", "number", "datetime", "text", "singlevaluelist", "multivaluelist"]
@@ -99,25 +104,8 @@ def _read_rows(path: Path) -> list[dict[str, Any]]:
 
 def store_catalogue(conn: Connection, specs: list[ServiceTypeSpec]) -> int:
     """Insert or update the service types, in the caller's transaction; returns how many."""
-    conn.execute(
-        text(
-            """
-            INSERT INTO service_type (code, name, group_name, description, keywords, attributes,
-                                      urgent, acknowledge_days, notify_days, complete_days,
-                                      duplicate_radius_m, duplicate_window_hours)
-            VALUES (:code, :name, :group, :description, :keywords, CAST(:attributes AS jsonb),
-                    :urgent, :acknowledge_days, :notify_days, :complete_days,
-                    :duplicate_radius_m, :duplicate_window_hours)
-            ON CONFLICT (code) DO UPDATE SET
-                name = EXCLUDED.name, group_name = EXCLUDED.group_name,
-                description = EXCLUDED.description, keywords = EXCLUDED.keywords,
-                attributes = EXCLUDED.attributes, urgent = EXCLUDED.urgent,
-                acknowledge_days = EXCLUDED.acknowledge_days,
-                notify_days = EXCLUDED.notify_days, complete_days = EXCLUDED.complete_days,
-                duplicate_radius_m = EXCLUDED.duplicate_radius_m,
-                duplicate_window_hours = EXCLUDED.duplicate_window_hours
-            """
-        ),
+    upsert_service_types(
+        conn,
         [
             spec.model_dump(exclude={"attributes"})
             | {"attributes": json.dumps([a.model_dump() for a in spec.attributes])}
@@ -127,23 +115,14 @@ def store_catalogue(conn: Connection, specs: list[ServiceTypeSpec]) -> int:
     return len(specs)
 
 
-_SERVICE_SQL = """
-    SELECT code, name, group_name AS "group", description, keywords, urgent,
-           acknowledge_days, notify_days, complete_days, attributes,
-           duplicate_radius_m, duplicate_window_hours
-    FROM service_type WHERE active
-"""
-
-
 def active_services(conn: Connection) -> list[ServiceTypeSpec]:
     """The services the municipality offers now, by group and name."""
-    rows = conn.execute(text(_SERVICE_SQL + " ORDER BY group_name, name, code")).mappings()
-    return [ServiceTypeSpec.model_validate(dict(row)) for row in rows]
+    return [ServiceTypeSpec.model_validate(dict(row)) for row in active_service_rows(conn)]
 
 
 def get_service(conn: Connection, code: str) -> ServiceTypeSpec:
     """The active service ``code``; NotFoundError for an unknown or withdrawn one."""
-    row = conn.execute(text(_SERVICE_SQL + " AND code = :code"), {"code": code}).mappings().first()
+    row = active_service_row(conn, code)
     if row is None:
         raise NotFoundError(f"There is no service {code!r}.")
     return ServiceTypeSpec.model_validate(dict(row))

@@ -10,12 +10,12 @@ from __future__ import annotations
 from dataclasses import dataclass
 from datetime import UTC, datetime
 
-from sqlalchemy import Connection, text
+from sqlalchemy import Connection
 
 from geosvc.requests.intake import ESCALATION_ACTOR
 from geosvc.requests.lifecycle import Change, change_request
+from geosvc.requests.repo.requests import escalation_candidates
 from geosvc.requests.standards import TIME_COLUMNS, Breach, StandardState, breaches
-from geosvc.requests.standards_sql import clock_running_sql, unescalated_breach_sql
 from geosvc.requests.transitions import Action
 from geosvc.requests.working_days import WorkingCalendar
 
@@ -25,25 +25,6 @@ _NOTES = {
     Breach.NOTIFY: "Customer not told of progress within the service standard.",
     Breach.COMPLETE: "Not completed within the service standard.",
 }
-
-#: Requests imported from another system were received there, long ago: they are not
-#: "urgent on receipt" here.
-_URGENT_ON_RECEIPT = "t.urgent AND r.source = 'geosvc'"
-
-# The requests with a breach to escalate, by the rule breaches() applies, so that only
-# those come back; breaches() then names each breach.
-_CANDIDATES = text(
-    f"""
-    SELECT r.id, r.status, {_URGENT_ON_RECEIPT} AS urgent, r.actionable, r.escalations,
-           {", ".join(f"r.{column}" for column in TIME_COLUMNS)}
-    FROM service_request r JOIN service_type t ON t.code = r.service_code
-    WHERE {clock_running_sql()}
-      AND (({_URGENT_ON_RECEIPT} AND NOT 'urgent' = ANY(r.escalations))
-           OR {unescalated_breach_sql(":now")})
-    ORDER BY r.id
-    LIMIT :limit
-    """
-)
 
 
 @dataclass(frozen=True)
@@ -68,7 +49,7 @@ def escalate_due(
     """
     now = now or datetime.now(UTC)
     done: list[Escalation] = []
-    rows = conn.execute(_CANDIDATES, {"now": now, "limit": limit}).mappings().all()
+    rows = escalation_candidates(conn, now, limit)
     for row in rows:
         state = StandardState(
             status=row["status"],

@@ -3,8 +3,9 @@
 The checked rows (``import_checks.STAGING_COLUMNS``) become, in the reading thread, an
 Arrow table holding every value of the request rows but their ids (``prepared``); once
 the database has said which rows are new and handed out their ids, ``request_csv`` and
-``event_csv`` add the ids and write CSV for COPY. COPYing straight into the tables, not
-into a staging table and then INSERT … SELECT, halves what the database does per row.
+``event_csv`` add the ids and write CSV for the COPY of ``repo.imports``. COPYing straight
+into the tables, not into a staging table and then INSERT … SELECT, halves what the
+database does per row.
 """
 
 from __future__ import annotations
@@ -18,39 +19,8 @@ import pyarrow as pa
 import pyarrow.compute as pc
 
 from geosvc.arrowcsv import csv_bytes, ewkb_points, repeat, text_or_null, utc_text
-from geosvc.db import column_names
-from geosvc.requests.tables import request_event, service_request
+from geosvc.requests.repo.imports import REQUEST_COLUMNS
 
-REQUEST_COLUMNS = column_names(
-    service_request,
-    # Left to their defaults: what a request imported from another system does not carry.
-    exclude=(
-        "status_notes",
-        "contact",
-        "attributes",
-        "priority",
-        "parent_id",
-        "satisfaction",
-        "due_at",
-        "assigned_to",
-        "service_notice",
-        "media_url",
-        "acknowledge_due_at",
-        "notify_due_at",
-        "notified_at",
-        "on_hold_since",
-        "resume_status",
-        "escalations",
-        "escalated_at",
-        "resolved_by_citizen",
-        "feedback",
-        "rated_at",
-        "recommend",
-    ),
-)
-EVENT_COLUMNS = column_names(request_event, exclude=("id", "at", "status_from", "data"))
-"""``data`` is left '{}': the note names the file, and parsing the same JSON a million
-times was a fifth of the events' COPY."""
 _UTC = pa.timestamp("us", tz="UTC")
 
 
@@ -123,7 +93,7 @@ def request_csv(rows: pa.Table, ids: npt.NDArray[np.int64], context: ImportConte
 
 
 def event_csv(rows: pa.Table, ids: npt.NDArray[np.int64], context: ImportContext) -> bytes:
-    """One 'imported' event per request, as CSV in ``EVENT_COLUMNS`` order."""
+    """One 'imported' event per request, as CSV in ``repo.imports.EVENT_COLUMNS`` order."""
     n = rows.num_rows
     columns = {
         "request_id": pa.array(ids, type=pa.int64()),

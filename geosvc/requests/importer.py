@@ -22,27 +22,26 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import IO, TypeVar
 
-import numpy as np
-import numpy.typing as npt
 import pandas as pd
 import pyarrow as pa
 import pyarrow.compute as pc
-from sqlalchemy import Connection, text
+from sqlalchemy import Connection
 
 from geosvc.bulkload import estimated_rows, indexes_deferred, worth_deferring
 from geosvc.csvchunks import CsvLayout, read_text_tables, text_frame
-from geosvc.db import copy_csv
 from geosvc.errors import InvalidInputError, SourceFileError
 from geosvc.pipeline import read_ahead
 from geosvc.requests.import_checks import FIRST_DATA_ROW, ID_COLUMN, CheckedChunk, check_chunk
 from geosvc.requests.import_mapping import ImportMapping
-from geosvc.requests.import_rows import (
-    EVENT_COLUMNS,
-    REQUEST_COLUMNS,
-    ImportContext,
-    event_csv,
-    prepared,
-    request_csv,
+from geosvc.requests.import_rows import ImportContext, event_csv, prepared, request_csv
+from geosvc.requests.repo.catalogue import known_service_codes
+from geosvc.requests.repo.imports import (
+    copy_events,
+    copy_requests,
+    has_requests_from,
+    lock_imports,
+    new_request_ids,
+    stored_source_ids,
 )
 from geosvc.rowchecks.report import REJECTED, WARNING, reason_counts, report_csv, report_header
 from geosvc.rowchecks.seen import SeenIds
@@ -145,7 +144,7 @@ def import_csv(
     """
     header = _header(path, mapping)
     places = _places(conn, mapping)
-    conn.execute(text("SELECT pg_advisory_xact_lock(hashtext(:key))"), {"key": _lock(mapping)})
+    lock_imports(conn, _lock(mapping))
     report = options.report or default_report_path(path)
     context = ImportContext(
         source=mapping.source,
@@ -155,7 +154,7 @@ def import_csv(
         actor=f"import:{mapping.source}",
         note=f"Imported from {mapping.source} ({path.name}).",
     )
-    store = _StoreOptions(options.log_events, probe=_has_requests(conn, mapping.source))
+    store = _StoreOptions(options.log_events, probe=has_requests_from(conn, mapping.source))
     tally = _Tally()
     defer = options.defer_indexes
     if defer is None:
@@ -225,11 +224,7 @@ def _header(path: Path, mapping: ImportMapping) -> _Header:
 def _places(conn: Connection, mapping: ImportMapping) -> Places:
     """The wards to place rows in; checks the mapping's service codes are in the catalogue."""
     codes = sorted(mapping.service_types.codes())
-    found = set(
-        conn.execute(
-            text("SELECT code FROM service_type WHERE code = ANY(:codes)"), {"codes": codes}
-        ).scalars()
-    )
+    found = known_service_codes(conn, codes)
     unknown = [c for c in codes if c not in found]
     if unknown:
         raise InvalidInputError(
@@ -289,10 +284,10 @@ def _store(conn: Connection, rows: pa.Table, context: ImportContext, options: _S
     count = int(rows.num_rows)
     if count == 0:
         return 0
-    ids = _new_ids(conn, count)
-    copy_csv(conn, "service_request", REQUEST_COLUMNS, request_csv(rows, ids, context))
+    ids = new_request_ids(conn, count)
+    copy_requests(conn, request_csv(rows, ids, context))
     if options.log_events:
-        copy_csv(conn, "request_event", EVENT_COLUMNS, event_csv(rows, ids, context))
+        copy_events(conn, event_csv(rows, ids, context))
     return count
 
 
@@ -304,37 +299,7 @@ class _StoreOptions:
     (Rows of earlier chunks of the same file never match: repeated ids are refused.)"""
 
 
-def _has_requests(conn: Connection, source: str) -> bool:
-    return bool(
-        conn.execute(
-            text("SELECT EXISTS (SELECT 1 FROM service_request WHERE source = :source)"),
-            {"source": source},
-        ).scalar_one()
-    )
-
-
 def _present(conn: Connection, source: str, source_ids: pa.ChunkedArray) -> pa.ChunkedArray:
     """Which of ``source_ids`` the database holds already (imports of a source are serial)."""
-    found = conn.execute(
-        text(
-            "SELECT source_id FROM service_request WHERE source = :source AND source_id = ANY(:ids)"
-        ),
-        {"source": source, "ids": source_ids.to_pylist()},
-    ).scalars()
-    return pc.is_in(source_ids, value_set=pa.array(list(found), type=pa.string()))
-
-
-def _new_ids(conn: Connection, n: int) -> npt.NDArray[np.int64]:
-    """``n`` request ids from the table's own sequence, in increasing order.
-
-    Unless another session drew ids meanwhile, they are consecutive, and three numbers
-    say which they are instead of ``n`` rows.
-    """
-    draw = "SELECT nextval('service_request_id_seq') AS id FROM generate_series(1, :n)"
-    low, high = conn.execute(
-        text(f"SELECT min(id), max(id) FROM ({draw}) AS drawn"), {"n": n}
-    ).one()
-    if high - low + 1 == n:
-        return np.arange(low, high + 1, dtype=np.int64)
-    # Interleaved with another session: these n are lost, draw a list instead.
-    return np.fromiter(conn.execute(text(draw), {"n": n}).scalars(), dtype=np.int64, count=n)
+    found = stored_source_ids(conn, source, source_ids.to_pylist())
+    return pc.is_in(source_ids, value_set=pa.array(found, type=pa.string()))

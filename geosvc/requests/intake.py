@@ -12,7 +12,7 @@ from dataclasses import dataclass, field
 from datetime import UTC, datetime
 from typing import Any
 
-from sqlalchemy import Connection, text
+from sqlalchemy import Connection
 
 from geosvc.config import Settings
 from geosvc.db import SRID
@@ -23,7 +23,14 @@ from geosvc.requests.attributes import Answer, validate_answers
 from geosvc.requests.catalogue import ServiceTypeSpec, get_service
 from geosvc.requests.lifecycle import Change, change_request, log_event
 from geosvc.requests.reference import reference_number
-from geosvc.requests.repo import RequestRecord, get_request
+from geosvc.requests.repo.requests import (
+    DuplicateSearch,
+    RequestRecord,
+    duplicate_root,
+    get_request,
+    insert_request,
+    next_request_id,
+)
 from geosvc.requests.standards import Breach, DueDates, Targets, due_dates
 from geosvc.requests.transitions import Action
 from geosvc.requests.working_days import WorkingCalendar, calendar_for
@@ -124,7 +131,7 @@ def create_request(
     ward_code = _ward(conn, new)
     actionable = new.contact.reachable or policy.anonymous_actionable
     parent = _duplicate_parent(conn, new, service, now)
-    request_id = int(conn.execute(text("SELECT nextval('service_request_id_seq')")).scalar_one())
+    request_id = next_request_id(conn)
     reference = reference_number(policy.reference_prefix, now, request_id)
     due = due_dates(policy.calendar, now, _targets(service)) if actionable else None
     complete = due.complete if due else None
@@ -233,7 +240,7 @@ def _duplicate_parent(
     """The open request this one repeats: same type, within the radius and the window.
 
     The earliest request of the group is the parent, so every duplicate links to the same
-    one; the bounding-box test lets PostGIS use the geometry index before measuring metres.
+    one.
     """
     if new.lon is None or new.lat is None or service.duplicate_radius_m <= 0:
         return None
@@ -241,36 +248,20 @@ def _duplicate_parent(
     # A box a little larger than the circle, in degrees, for the index.
     dlat = radius / 110_574 * 1.01
     dlon = radius / (111_320 * max(math.cos(math.radians(new.lat)), 0.01)) * 1.01
-    row = conn.execute(
-        text(
-            """
-            SELECT coalesce(r.parent_id, r.id) AS root
-            FROM service_request r
-            WHERE r.service_code = :code AND r.status <> 'closed'
-              AND r.requested_at >= :now - make_interval(hours => :hours)
-              AND r.geom && ST_MakeEnvelope(:lon - :dlon, :lat - :dlat, :lon + :dlon,
-                                            :lat + :dlat, :srid)
-              AND ST_DWithin(r.geom::geography,
-                             ST_SetSRID(ST_MakePoint(:lon, :lat), :srid)::geography, :radius)
-            ORDER BY r.requested_at, r.id
-            LIMIT 1
-            """
-        ),
-        {
-            "code": service.code,
-            "now": now,
-            "hours": service.duplicate_window_hours,
-            "lon": new.lon,
-            "lat": new.lat,
-            "dlon": dlon,
-            "dlat": dlat,
-            "srid": SRID,
-            "radius": service.duplicate_radius_m,
-        },
-    ).first()
-    if row is None:
+    search = DuplicateSearch(
+        service_code=service.code,
+        now=now,
+        window_hours=service.duplicate_window_hours,
+        lon=new.lon,
+        lat=new.lat,
+        dlon=dlon,
+        dlat=dlat,
+        radius_m=service.duplicate_radius_m,
+    )
+    root = duplicate_root(conn, search)
+    if root is None:
         return None
-    parent = get_request(conn, int(row.root))
+    parent = get_request(conn, root)
     return parent.id, parent.reference
 
 
@@ -292,19 +283,8 @@ def _insert(
         if new.lon is not None and new.lat is not None
         else None
     )
-    conn.execute(
-        text(
-            """
-            INSERT INTO service_request
-                (id, reference, kind, service_code, description, channel, contact, anonymous,
-                 actionable, attributes, geom, ward_code, address, parent_id, service_notice,
-                 media_url, requested_at, updated_at, acknowledge_due_at, notify_due_at, due_at)
-            VALUES (:id, :reference, :kind, :service_code, :description, :channel,
-                    CAST(:contact AS jsonb), :anonymous, :actionable, CAST(:attributes AS jsonb),
-                    ST_GeomFromEWKT(:geom), :ward_code, :address, :parent_id, :notice,
-                    :media_url, :now, :now, :ack_due, :notify_due, :due)
-            """
-        ),
+    insert_request(
+        conn,
         {
             "id": request_id,
             "reference": reference,

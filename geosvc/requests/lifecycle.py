@@ -6,17 +6,24 @@ the ``request_event`` log is complete: who did what, when, from which status to 
 
 from __future__ import annotations
 
-import json
 from dataclasses import dataclass
 from datetime import UTC, datetime
 from typing import Any
 
-from sqlalchemy import Connection, text
+from sqlalchemy import Connection
 
 from geosvc.errors import ConflictError, InvalidInputError
 from geosvc.live.events import Topic, publish_many
 from geosvc.requests.permissions import may_rate
-from geosvc.requests.repo import RequestRecord, get_request, request_event_view
+from geosvc.requests.repo.catalogue import service_target_days
+from geosvc.requests.repo.events import insert_event
+from geosvc.requests.repo.requests import (
+    RequestRecord,
+    get_request,
+    open_duplicate_ids,
+    request_event_view,
+    update_request,
+)
 from geosvc.requests.standards import Breach, DueDates, Targets, due_dates, extend_for_hold
 from geosvc.requests.transitions import Action, Resolution, Status, next_status
 from geosvc.requests.working_days import WorkingCalendar
@@ -102,7 +109,7 @@ def change_request(
     updates |= {"status": status, "updated_at": now}
     if change.action is not Action.NOTE and change.note and _is_public(change):
         updates["status_notes"] = change.note
-    _update_row(conn, record.id, updates)
+    update_request(conn, record.id, updates)
     log_event(
         conn,
         record.id,
@@ -134,28 +141,18 @@ def log_event(
     data: dict[str, Any] | None = None,
 ) -> None:
     """Append one event to a request's history and tell live listeners (on commit)."""
-    event_id = conn.execute(
-        text(
-            """
-            INSERT INTO request_event
-                (request_id, kind, actor, at, status_from, status_to, note, public, data)
-            VALUES (:request_id, :kind, :actor, :at, :status_from, :status_to, :note, :public,
-                    CAST(:data AS jsonb))
-            RETURNING id
-            """
-        ),
-        {
-            "request_id": request_id,
-            "kind": kind,
-            "actor": actor,
-            "at": at,
-            "status_from": status_from,
-            "status_to": status_to,
-            "note": note,
-            "public": public,
-            "data": json.dumps(data or {}),
-        },
-    ).scalar_one()
+    event_id = insert_event(
+        conn,
+        request_id,
+        kind,
+        actor,
+        at=at,
+        status_from=status_from,
+        status_to=status_to,
+        note=note,
+        public=public,
+        data=data,
+    )
     publish_request_event(conn, event_id)
 
 
@@ -306,34 +303,16 @@ def _close_duplicates(
     now: datetime,
 ) -> None:
     """Close the open requests linked to ``parent``: their citizens reported the same thing."""
-    children = conn.execute(
-        text("SELECT id FROM service_request WHERE parent_id = :id AND status <> 'closed'"),
-        {"id": parent.id},
-    ).scalars()
+    children = open_duplicate_ids(conn, parent.id)
     note = change.note or f"Closed with {parent.reference}, which reported the same problem."
-    for child in list(children):
+    for child in children:
         closing = Change(Action.CLOSE, change.actor, note=note, resolution=change.resolution)
         change_request(conn, int(child), closing, calendar, now)
 
 
 def service_targets(conn: Connection, service_code: str) -> Targets:
     """The standards of a service type."""
-    row = conn.execute(
-        text(
-            "SELECT acknowledge_days, notify_days, complete_days FROM service_type "
-            "WHERE code = :code"
-        ),
-        {"code": service_code},
-    ).one()
-    return Targets(*row)
-
-
-def _update_row(conn: Connection, request_id: int, updates: dict[str, Any]) -> None:
-    assignments = ", ".join(f"{column} = :{column}" for column in updates)
-    conn.execute(
-        text(f"UPDATE service_request SET {assignments} WHERE id = :id"),
-        updates | {"id": request_id},
-    )
+    return Targets(*service_target_days(conn, service_code))
 
 
 def _iso(value: datetime | None) -> str | None:

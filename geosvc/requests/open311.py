@@ -19,7 +19,8 @@ from geosvc.errors import InvalidInputError
 from geosvc.requests.attributes import Answer
 from geosvc.requests.catalogue import ServiceTypeSpec
 from geosvc.requests.intake import Contact, NewRequest
-from geosvc.requests.repo import EventRecord, RequestFilter, RequestRecord
+from geosvc.requests.repo.events import EventRecord
+from geosvc.requests.repo.requests import RequestFilter, RequestRecord
 from geosvc.requests.transitions import open311_status
 
 #: The longest start_date..end_date span, and the default window of GET requests.

@@ -2,7 +2,7 @@
 
 Pure functions over datetimes; the lifecycle and the escalation job call them and store
 the results. ``STANDARDS`` is the one definition of when a request breaches a standard;
-``geosvc.requests.standards_sql`` renders the same definition to SQL.
+``geosvc.requests.repo.standards`` renders the same definition to SQL.
 """
 
 from __future__ import annotations
@@ -83,7 +83,7 @@ class Standard:
     """One service standard as a request stores it: its deadline and what meets it.
 
     The one definition of a breach: the Python check (``Standard.breached``) and the SQL
-    (``geosvc.requests.standards_sql``) are both made from ``STANDARDS``.
+    (``geosvc.requests.repo.standards``) are both made from ``STANDARDS``.
     """
 
     breach: Breach

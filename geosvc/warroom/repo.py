@@ -13,8 +13,8 @@ from sqlalchemy import Connection, text
 
 from geosvc.analytics.repo.live_clusters import CLUSTER_VIEW_COLUMNS, CLUSTER_VIEW_FROM
 from geosvc.live.payloads import jsonable
-from geosvc.requests.repo import REQUEST_VIEW_FROM, request_view_columns
-from geosvc.requests.standards_sql import breaching_sql, overdue_since_sql
+from geosvc.requests.repo.requests import REQUEST_VIEW_FROM, request_view_columns
+from geosvc.requests.repo.standards import breaching_sql, overdue_since_sql
 
 #: Open requests that breach a standard at ``:at``.
 _BREACHING = breaching_sql(":at")

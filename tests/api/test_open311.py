@@ -19,7 +19,7 @@ from geosvc.accounts.keys import create_key, revoke_keys
 from geosvc.accounts.roles import Role
 from geosvc.requests.intake import IntakePolicy, NewRequest, create_request
 from geosvc.requests.lifecycle import Change, change_request
-from geosvc.requests.repo import RequestRecord, get_request
+from geosvc.requests.repo.requests import RequestRecord, get_request
 from geosvc.requests.transitions import Action, Resolution
 from geosvc.requests.working_days import WorkingCalendar
 from tests.requests.conftest import CITIZEN, JOBURG

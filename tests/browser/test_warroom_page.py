@@ -21,7 +21,7 @@ import httpx
 from playwright.sync_api import Page, expect
 from sqlalchemy import text
 
-from geosvc.requests.standards_sql import breaches_sql
+from geosvc.requests.repo.standards import breaches_sql
 from tests.browser.conftest import SCREENSHOTS, DemoSite
 
 LOG = logging.getLogger("geosvc.tests.warroom")

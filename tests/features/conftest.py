@@ -14,7 +14,7 @@ from geosvc.accounts.keys import create_key
 from geosvc.accounts.roles import Role
 from geosvc.requests.intake import Contact, IntakePolicy, NewRequest, create_request
 from geosvc.requests.lifecycle import Change, change_request
-from geosvc.requests.repo import RequestRecord
+from geosvc.requests.repo.requests import RequestRecord
 from geosvc.requests.transitions import Action, Resolution
 from geosvc.requests.working_days import WorkingCalendar
 

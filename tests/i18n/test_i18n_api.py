@@ -11,7 +11,7 @@ from sqlalchemy import Connection
 from geosvc.i18n import LANGUAGES, own_strings
 from geosvc.requests.intake import Contact, IntakePolicy, NewRequest, create_request
 from geosvc.requests.lifecycle import Change, change_request
-from geosvc.requests.repo import RequestRecord
+from geosvc.requests.repo.requests import RequestRecord
 from geosvc.requests.transitions import Action, Resolution
 from geosvc.requests.working_days import WorkingCalendar
 from tests.requests.conftest import JOBURG

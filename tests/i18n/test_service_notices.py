@@ -9,7 +9,7 @@ from sqlalchemy import Connection
 
 from geosvc.errors import InvalidInputError
 from geosvc.requests.intake import Contact, IntakePolicy, NewRequest, create_request, service_notice
-from geosvc.requests.repo import RequestRecord
+from geosvc.requests.repo.requests import RequestRecord
 from geosvc.requests.working_days import WorkingCalendar
 from tests.requests.conftest import JOBURG, SAST
 

@@ -27,7 +27,7 @@ from geosvc.config import Settings
 from geosvc.db import make_engine
 from geosvc.requests.catalogue import read_catalogue, store_catalogue
 from geosvc.requests.intake import Contact, IntakePolicy, NewRequest, create_request
-from geosvc.requests.repo import RequestRecord
+from geosvc.requests.repo.requests import RequestRecord
 from geosvc.requests.working_days import WorkingCalendar
 from geosvc.wards.loader import load_wards
 from tests.conftest import GAUTENG_WARDS, ROOT, LiveServer

@@ -16,7 +16,7 @@ from geosvc.analytics.jobs.live_clusters import update_live_clusters
 from geosvc.live.events import event_bounds
 from geosvc.requests.escalation import escalate_due
 from geosvc.requests.intake import IntakePolicy, NewRequest, create_request
-from geosvc.requests.repo import RequestRecord
+from geosvc.requests.repo.requests import RequestRecord
 from geosvc.requests.working_days import WorkingCalendar
 from tests.live.conftest import CONTACT, PERSONAL
 from tests.requests.conftest import JOBURG

@@ -11,7 +11,7 @@ import pytest
 from sqlalchemy import Connection
 
 from geosvc.requests.intake import Contact, IntakePolicy, NewRequest, create_request
-from geosvc.requests.repo import RequestRecord
+from geosvc.requests.repo.requests import RequestRecord
 from geosvc.requests.working_days import WorkingCalendar
 
 SAST = ZoneInfo("Africa/Johannesburg")

@@ -9,7 +9,8 @@ from sqlalchemy import Connection, text
 from geosvc.requests.escalation import escalate_due
 from geosvc.requests.intake import Contact
 from geosvc.requests.lifecycle import Change, change_request
-from geosvc.requests.repo import get_request, request_history
+from geosvc.requests.repo.events import request_history
+from geosvc.requests.repo.requests import get_request
 from geosvc.requests.standards import Breach, StandardState, breaches
 from geosvc.requests.transitions import Action
 from geosvc.requests.working_days import WorkingCalendar

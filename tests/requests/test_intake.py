@@ -10,7 +10,7 @@ from sqlalchemy import Connection, text
 from geosvc.errors import InvalidInputError
 from geosvc.geo import CoordinateProblem
 from geosvc.requests.intake import Contact, LocationError
-from geosvc.requests.repo import request_history
+from geosvc.requests.repo.events import request_history
 from tests.requests.conftest import JOBURG, SAST, Lodge
 
 MONDAY = datetime(2026, 3, 2, 9, 30, tzinfo=SAST)

@@ -10,7 +10,8 @@ from sqlalchemy.exc import DBAPIError
 
 from geosvc.errors import ConflictError, InvalidInputError
 from geosvc.requests.lifecycle import Change, change_request
-from geosvc.requests.repo import RequestRecord, request_history
+from geosvc.requests.repo.events import request_history
+from geosvc.requests.repo.requests import RequestRecord
 from geosvc.requests.transitions import TRANSITIONS, Action, Resolution, Status
 from geosvc.requests.working_days import WorkingCalendar
 from tests.requests.conftest import JOBURG, SAST, Lodge

@@ -1,7 +1,7 @@
 """One breach rule: the Python check and the SQL made from ``standards.STANDARDS`` agree.
 
 Each example writes a request's status, clocks and escalations into a real row, then
-compares what the SQL fragments of ``standards_sql`` say of that row with what
+compares what the SQL fragments of ``repo.standards`` say of that row with what
 ``standards.breaches`` says of the same values, and what the escalation job escalates.
 """
 
@@ -17,7 +17,13 @@ from sqlalchemy import Connection, text
 
 from geosvc.requests import standards
 from geosvc.requests.escalation import escalate_due
-from geosvc.requests.repo import RequestRecord
+from geosvc.requests.repo.requests import RequestRecord
+from geosvc.requests.repo.standards import (
+    breaches_sql,
+    breaching_sql,
+    overdue_since_sql,
+    overdue_sql,
+)
 from geosvc.requests.standards import (
     ACKNOWLEDGEMENT,
     COMPLETION,
@@ -25,12 +31,6 @@ from geosvc.requests.standards import (
     Breach,
     StandardState,
     breaches,
-)
-from geosvc.requests.standards_sql import (
-    breaches_sql,
-    breaching_sql,
-    overdue_since_sql,
-    overdue_sql,
 )
 from geosvc.requests.transitions import Status
 from geosvc.requests.working_days import WorkingCalendar

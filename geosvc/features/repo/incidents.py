@@ -6,7 +6,7 @@ from datetime import datetime
 
 from geosvc.features.repo.clauses import Where
 from geosvc.features.repo.layer_query import LayerQuery
-from geosvc.requests.standards_sql import overdue_sql
+from geosvc.requests.repo.standards import overdue_sql
 
 LAYER = "incidents"
 SOURCE = """service_request AS r

@@ -1,19 +1,26 @@
-"""Reading requests and their history: one row shape shared by Open311, the staff API and CLI."""
+"""The ``service_request`` rows: read as one shape shared by Open311, the staff API and CLI,
+written by intake, the lifecycle and escalation, and viewed by the war room's board."""
 
 from __future__ import annotations
 
 import uuid
-from collections.abc import Iterable, Sequence
-from dataclasses import dataclass, field
+from collections.abc import Sequence
+from dataclasses import dataclass
 from datetime import datetime
 from typing import Any
 
-from sqlalchemy import Connection, text
+from sqlalchemy import Connection, RowMapping, text
 
-from geosvc.db import copy_rows
+from geosvc.db import SRID
 from geosvc.errors import NotFoundError
 from geosvc.live.payloads import jsonable
-from geosvc.requests.standards_sql import breaches_sql, overdue_sql
+from geosvc.requests.repo.standards import (
+    breaches_sql,
+    clock_running_sql,
+    overdue_sql,
+    unescalated_breach_sql,
+)
+from geosvc.requests.standards import TIME_COLUMNS
 from geosvc.requests.transitions import OPEN
 
 #: The columns of a request as every reader sees it (``r`` is service_request, ``t`` its type).
@@ -88,21 +95,6 @@ class RequestRecord:
     source_id: str | None
 
 
-@dataclass(frozen=True)
-class EventRecord:
-    """One entry of a request's history."""
-
-    id: int
-    kind: str
-    actor: str
-    at: datetime
-    status_from: str | None
-    status_to: str | None
-    note: str
-    public: bool
-    data: dict[str, Any] = field(default_factory=dict)
-
-
 def get_request(conn: Connection, key: int | str, *, lock: bool = False) -> RequestRecord:
     """The request with id ``key`` (an int) or reference ``key`` (a str); NotFoundError if none.
 
@@ -130,24 +122,6 @@ def _one(conn: Connection, where: str, key: object, missing: str) -> RequestReco
     if row is None:
         raise NotFoundError(missing)
     return RequestRecord(**row)
-
-
-def request_history(
-    conn: Connection, request_id: int, *, public_only: bool = False
-) -> list[EventRecord]:
-    """The events of a request, oldest first; ``public_only`` keeps what a citizen may see."""
-    rows = conn.execute(
-        text(
-            """
-            SELECT id, kind, actor, at, status_from, status_to, note, public, data
-            FROM request_event
-            WHERE request_id = :id AND (public OR NOT :public_only)
-            ORDER BY at, id
-            """
-        ),
-        {"id": request_id, "public_only": public_only},
-    ).mappings()
-    return [EventRecord(**row) for row in rows]
 
 
 @dataclass(frozen=True)
@@ -239,26 +213,128 @@ def _filter_sql(where: RequestFilter) -> tuple[list[str], dict[str, Any]]:
     return clauses, params
 
 
-def public_notes(conn: Connection, request_ids: Sequence[int]) -> dict[int, list[EventRecord]]:
-    """The public events of each of the requests, oldest first, in one query."""
-    notes: dict[int, list[EventRecord]] = {request_id: [] for request_id in request_ids}
-    if not request_ids:
-        return notes
-    rows = conn.execute(
+def next_request_id(conn: Connection) -> int:
+    """A new request id from the table's sequence (the reference number is made from it)."""
+    return int(conn.execute(text("SELECT nextval('service_request_id_seq')")).scalar_one())
+
+
+def insert_request(conn: Connection, values: dict[str, Any]) -> None:
+    """Insert one lodged request; ``values`` binds every parameter of the INSERT below
+    (``geom`` as EWKT or None, ``contact`` and ``attributes`` as JSON text)."""
+    conn.execute(
         text(
             """
-            SELECT request_id, id, kind, actor, at, status_from, status_to, note, public, data
-            FROM request_event
-            WHERE public AND request_id = ANY(:ids)
-            ORDER BY request_id, at, id
+            INSERT INTO service_request
+                (id, reference, kind, service_code, description, channel, contact, anonymous,
+                 actionable, attributes, geom, ward_code, address, parent_id, service_notice,
+                 media_url, requested_at, updated_at, acknowledge_due_at, notify_due_at, due_at)
+            VALUES (:id, :reference, :kind, :service_code, :description, :channel,
+                    CAST(:contact AS jsonb), :anonymous, :actionable, CAST(:attributes AS jsonb),
+                    ST_GeomFromEWKT(:geom), :ward_code, :address, :parent_id, :notice,
+                    :media_url, :now, :now, :ack_due, :notify_due, :due)
             """
         ),
-        {"ids": list(request_ids)},
-    ).mappings()
-    for row in rows:
-        fields = dict(row)
-        notes[fields.pop("request_id")].append(EventRecord(**fields))
-    return notes
+        values,
+    )
+
+
+@dataclass(frozen=True)
+class DuplicateSearch:
+    """Where and when an open request of a type repeats a new one: within ``radius_m`` of
+    (``lon``, ``lat``), lodged in the ``window_hours`` before ``now``; ``dlon`` and ``dlat``
+    are the half-sides of a box, in degrees, a little larger than the circle."""
+
+    service_code: str
+    now: datetime
+    window_hours: int
+    lon: float
+    lat: float
+    dlon: float
+    dlat: float
+    radius_m: float
+
+
+def duplicate_root(conn: Connection, search: DuplicateSearch) -> int | None:
+    """The id of the earliest open request of the group ``search`` finds (a duplicate's
+    parent, or the request itself), or None.
+
+    The bounding-box test lets PostGIS use the geometry index before measuring metres.
+    """
+    row = conn.execute(
+        text(
+            """
+            SELECT coalesce(r.parent_id, r.id) AS root
+            FROM service_request r
+            WHERE r.service_code = :code AND r.status <> 'closed'
+              AND r.requested_at >= :now - make_interval(hours => :hours)
+              AND r.geom && ST_MakeEnvelope(:lon - :dlon, :lat - :dlat, :lon + :dlon,
+                                            :lat + :dlat, :srid)
+              AND ST_DWithin(r.geom::geography,
+                             ST_SetSRID(ST_MakePoint(:lon, :lat), :srid)::geography, :radius)
+            ORDER BY r.requested_at, r.id
+            LIMIT 1
+            """
+        ),
+        {
+            "code": search.service_code,
+            "now": search.now,
+            "hours": search.window_hours,
+            "lon": search.lon,
+            "lat": search.lat,
+            "dlon": search.dlon,
+            "dlat": search.dlat,
+            "srid": SRID,
+            "radius": search.radius_m,
+        },
+    ).first()
+    return None if row is None else int(row.root)
+
+
+def update_request(conn: Connection, request_id: int, updates: dict[str, Any]) -> None:
+    """Set the columns named by ``updates`` to its values on request ``request_id``."""
+    assignments = ", ".join(f"{column} = :{column}" for column in updates)
+    conn.execute(
+        text(f"UPDATE service_request SET {assignments} WHERE id = :id"),
+        updates | {"id": request_id},
+    )
+
+
+def open_duplicate_ids(conn: Connection, parent_id: int) -> list[int]:
+    """The ids of the requests linked to ``parent_id`` as duplicates and not yet closed."""
+    children = conn.execute(
+        text("SELECT id FROM service_request WHERE parent_id = :id AND status <> 'closed'"),
+        {"id": parent_id},
+    ).scalars()
+    return list(children)
+
+
+#: Requests imported from another system were received there, long ago: they are not
+#: "urgent on receipt" here.
+_URGENT_ON_RECEIPT = "t.urgent AND r.source = 'geosvc'"
+
+# The requests with a breach to escalate, by the rule breaches() applies, so that only
+# those come back; breaches() then names each breach.
+_ESCALATION_CANDIDATES = text(
+    f"""
+    SELECT r.id, r.status, {_URGENT_ON_RECEIPT} AS urgent, r.actionable, r.escalations,
+           {", ".join(f"r.{column}" for column in TIME_COLUMNS)}
+    FROM service_request r JOIN service_type t ON t.code = r.service_code
+    WHERE {clock_running_sql()}
+      AND (({_URGENT_ON_RECEIPT} AND NOT 'urgent' = ANY(r.escalations))
+           OR {unescalated_breach_sql(":now")})
+    ORDER BY r.id
+    LIMIT :limit
+    """
+)
+
+
+def escalation_candidates(
+    conn: Connection, now: datetime, limit: int | None
+) -> Sequence[RowMapping]:
+    """The open requests, by id, with a breach at ``now`` not escalated in their cycle (at
+    most ``limit``; all if None): id, status, urgent, actionable, escalations and the
+    standards' ``TIME_COLUMNS``."""
+    return conn.execute(_ESCALATION_CANDIDATES, {"now": now, "limit": limit}).mappings().all()
 
 
 # The war room's view of a request: what the live bus and the board's lists carry. It names
@@ -302,24 +378,3 @@ def request_event_view(conn: Connection, event_id: int) -> dict[str, Any]:
     if row is None:
         raise LookupError(f"there is no request event {event_id}")
     return jsonable(row)
-
-
-def reserve_request_ids(conn: Connection, n: int) -> int:
-    """Take ``n`` consecutive ids from service_request's sequence at once; the first of them."""
-    last = conn.execute(
-        text("SELECT setval('service_request_id_seq', nextval('service_request_id_seq') + :n)"),
-        {"n": n},
-    ).scalar_one()
-    return int(last) - n
-
-
-def copy_requests(
-    conn: Connection,
-    columns: Sequence[str],
-    requests: Iterable[Sequence[object]],
-    event_columns: Sequence[str],
-    events: Iterable[Sequence[object]],
-) -> None:
-    """COPY whole requests (ids from ``reserve_request_ids``), then their events."""
-    copy_rows(conn, "service_request", columns, requests)
-    copy_rows(conn, "request_event", event_columns, events)
