@@ -20,12 +20,12 @@ import geopandas as gpd
 import numpy as np
 import pandas as pd
 
+from geosvc.demo.distributions import SERVICE_WEIGHTS, UNLISTED_SERVICE_WEIGHT
 from geosvc.demo.incidents import generate_incidents
 from geosvc.demo.planting import PlantedHotspot, hotspots_to_geojson, plant_hotspots
 from geosvc.demo.regions import PlantedRegion, plant_regions
 from geosvc.demo.sampling import ward_table
 from geosvc.demo.surveys import NEEDS, SURVEY_MONTHS, generate_surveys
-from geosvc.demo.tables import SERVICE_WEIGHTS, UNLISTED_SERVICE_WEIGHT
 from geosvc.demo.times import period_before
 
 __all__ = [

@@ -12,10 +12,7 @@ import numpy as np
 import numpy.typing as npt
 import pandas as pd
 
-from geosvc.demo.planting import PlantedHotspot, points_around
-from geosvc.demo.regions import PlantedRegion
-from geosvc.demo.sampling import WardTable, choose_wards, points_in_wards, weighted_choice
-from geosvc.demo.tables import (
+from geosvc.demo.distributions import (
     CHANNEL_WEIGHTS,
     COMPLAINT_PREFIXES,
     COMPLIMENT_TEMPLATES,
@@ -24,6 +21,9 @@ from geosvc.demo.tables import (
     REQUEST_TEMPLATES,
     SERVICE_LABELS,
 )
+from geosvc.demo.planting import PlantedHotspot, points_around
+from geosvc.demo.regions import PlantedRegion
+from geosvc.demo.sampling import WardTable, choose_wards, points_in_wards, weighted_choice
 from geosvc.demo.times import Period, draw_seconds, utc_times
 
 FloatArray = npt.NDArray[np.float64]

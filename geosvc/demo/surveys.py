@@ -13,8 +13,8 @@ import numpy as np
 import numpy.typing as npt
 import pandas as pd
 
+from geosvc.demo.distributions import ACCESS_SCALES, AccessScale
 from geosvc.demo.sampling import WardTable, choose_wards, points_in_wards
-from geosvc.demo.tables import ACCESS_SCALES, AccessScale
 from geosvc.demo.times import Period, draw_seconds, utc_times
 
 FloatArray = npt.NDArray[np.float64]

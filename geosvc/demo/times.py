@@ -1,7 +1,7 @@
 """Drawing the demo's moments: whole-month periods and times with a SAST office rhythm.
 
 Requests reach a municipality mostly on weekdays and in office hours (``HOUR_WEIGHTS`` and
-``WEEKDAY_WEIGHTS`` in ``geosvc.demo.tables``, on South African Standard Time); the draws
+``WEEKDAY_WEIGHTS`` in ``geosvc.demo.distributions``, on South African Standard Time); the draws
 here follow those weights and stay inside the period asked for.
 """
 
@@ -13,7 +13,13 @@ import numpy as np
 import numpy.typing as npt
 import pandas as pd
 
-from geosvc.demo.tables import DAY_S, EPOCH_WEEKDAY, HOUR_WEIGHTS, SAST_OFFSET_S, WEEKDAY_WEIGHTS
+from geosvc.demo.distributions import (
+    DAY_S,
+    EPOCH_WEEKDAY,
+    HOUR_WEIGHTS,
+    SAST_OFFSET_S,
+    WEEKDAY_WEIGHTS,
+)
 
 IntArray = npt.NDArray[np.int64]
 Period = tuple[datetime, datetime]

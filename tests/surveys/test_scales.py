@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import pytest
 
-from geosvc.demo.tables import ACCESS_SCALES
+from geosvc.demo.distributions import ACCESS_SCALES
 from geosvc.surveys.scales import SCALES, Service
 from geosvc.surveys.tables import survey_response
 

@@ -1,5 +1,5 @@
-"""The demo generator's tables: how often each request comes, when, through which channel,
-in what words, and how households' access to services is distributed."""
+"""The demo generator's distributions: how often each request comes, when, through which
+channel, in what words, and how households' access to services is spread."""
 
 from __future__ import annotations
 
