@@ -1,4 +1,5 @@
-"""Coordinates: range checks with a reason for each bad point, and metric CRSs for distances."""
+"""Coordinates: range checks with a reason for each bad point (metric CRSs are in
+``geosvc.analytics.projection``)."""
 
 from __future__ import annotations
 
@@ -7,7 +8,6 @@ from enum import StrEnum
 
 import numpy as np
 import numpy.typing as npt
-from pyproj import CRS
 
 
 class CoordinateProblem(StrEnum):
@@ -77,9 +77,3 @@ def _mark(
     problems: npt.NDArray[np.object_], mask: npt.NDArray[np.bool_], problem: CoordinateProblem
 ) -> None:
     problems[mask & (problems == None)] = problem  # noqa: E711 (elementwise comparison)
-
-
-def utm_crs(lon: float, lat: float) -> CRS:
-    """The UTM zone CRS for a point: where distances in metres are measured for its area."""
-    zone = int((lon + 180) // 6) % 60 + 1
-    return CRS.from_epsg((32700 if lat < 0 else 32600) + zone)

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import numpy as np
 
-from geosvc.geo import CoordinateProblem, Extent, coordinate_problems, utm_crs
+from geosvc.geo import CoordinateProblem, Extent, coordinate_problems
 
 GAUTENG = Extent(27.5, -26.9, 29.0, -25.0)
 
@@ -25,7 +25,3 @@ def test_each_problem_has_its_reason() -> None:
 def test_without_an_extent_only_range_checks_apply() -> None:
     assert list(coordinate_problems([18.4, 91.0], [-33.9, 0.0])) == [None, None]
     assert list(coordinate_problems([18.4], [-91.0])) == [CoordinateProblem.OUT_OF_RANGE]
-
-
-def test_utm_zone_for_johannesburg_is_35_south() -> None:
-    assert utm_crs(28.05, -26.2).to_epsg() == 32735
