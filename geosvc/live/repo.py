@@ -74,6 +74,11 @@ async def listen(conn: psycopg.AsyncConnection[Any], channel: str) -> None:
     await conn.execute(f"LISTEN {channel}")
 
 
+def listen_blocking(conn: psycopg.Connection[Any], channel: str) -> None:
+    """LISTEN on ``channel`` on a blocking (autocommit) connection, as ``listen`` does."""
+    conn.execute(f"LISTEN {channel}")
+
+
 async def newest_id(conn: psycopg.AsyncConnection[Any]) -> int:
     """The largest event id, 0 for an empty log."""
     cursor = await conn.execute("SELECT coalesce(max(id), 0) FROM live_event")

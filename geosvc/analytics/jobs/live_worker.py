@@ -21,9 +21,10 @@ import psycopg
 from sqlalchemy import Engine
 
 from geosvc.analytics.jobs.live_clusters import LiveUpdate, cluster_params, update_live_clusters
-from geosvc.analytics.repo.live_events import listen, request_services
+from geosvc.analytics.repo.live_events import request_services
 from geosvc.config import Settings
 from geosvc.live.events import LIVE_CHANNEL, Topic, prune_events
+from geosvc.live.repo import listen_blocking
 
 log = logging.getLogger("geosvc.live")
 _GATHER_S = 0.05  # after a first event, wait this long for others sent with it
@@ -85,7 +86,7 @@ class LiveClusterWorker:
     def _listen(self) -> None:
         url = self.engine.url.set(drivername="postgresql")
         with psycopg.connect(url.render_as_string(hide_password=False), autocommit=True) as conn:
-            listen(conn)
+            listen_blocking(conn, LIVE_CHANNEL)
             self._refresh(None)
             next_full = time.monotonic() + self.settings.live_refresh_s
             while not self._stop.is_set():

@@ -1,17 +1,11 @@
-"""The live event log as the live cluster worker reads it: LISTEN on its channel, and the
-service types its request events name."""
+"""The live event log as the live cluster worker reads it: the service types its request
+events name (the LISTEN itself is the bus's: ``geosvc.live.repo.listen_blocking``)."""
 
 from __future__ import annotations
 
-import psycopg
 from sqlalchemy import Connection, text
 
-from geosvc.live.events import LIVE_CHANNEL, Topic
-
-
-def listen(conn: psycopg.Connection[object]) -> None:
-    """Have ``conn`` (autocommit) receive the notifications of new live events."""
-    conn.execute(f"LISTEN {LIVE_CHANNEL}")
+from geosvc.live.events import Topic
 
 
 def request_services(conn: Connection, event_ids: set[int]) -> set[str]:
