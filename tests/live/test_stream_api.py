@@ -122,6 +122,9 @@ def test_every_stream_shares_one_listener_and_leaves_nothing_behind(
     url = f"{board_server.url}/api/stream"
     readers = [SseReader(url, live_db.warroom_key) for _ in range(5)]
     try:
+        # A stream subscribes before its first block, but after the headers the reader
+        # returns on: wait for every first block before counting the subscribers.
+        assert all(reader.opened.wait(5) for reader in readers)
         assert hub.subscribers == 5
         with live_db.engine.connect() as conn:
             listeners = conn.execute(
